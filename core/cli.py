@@ -1,0 +1,99 @@
+"""The `jixiao` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from core.config import DEFAULT_CONFIG_NAME, ConfigError, load_config
+from core.extract import extract
+from core.models import Extraction
+from core.reading import find_reports, read_report
+from core.rules import FIELD_RULES, with_aliases
+
+EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("table", "csv", "json", "parquet", "xlsx")
+_BINARY_FORMATS = ("parquet", "xlsx")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"jixiao: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jixiao", description="Review performance self-evaluation reports.")
+    parser.add_argument("--config", type=Path, help=f"config file (default: ./{DEFAULT_CONFIG_NAME})")
+    parser.add_argument("--lang", choices=("zh", "en"), help="language of labels and messages")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ext = sub.add_parser("extract", help="extract figures and projects from reports")
+    ext.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
+    ext.add_argument("--format", choices=FORMATS, default="table")
+    ext.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `jixiao` console script."""
+    args = build_parser().parse_args(argv)
+    config_path = args.config
+    if config_path is None and Path(DEFAULT_CONFIG_NAME).is_file():
+        config_path = Path(DEFAULT_CONFIG_NAME)
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        print(f"jixiao: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    lang = args.lang or config.lang
+    if args.command == "extract":
+        return _extract(args, lang, with_aliases(FIELD_RULES, config.field_aliases))
+    return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> int:
+    if args.format in _BINARY_FORMATS and args.output is None:
+        print(f"jixiao: --format {args.format} needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    found = find_reports(args.paths)
+    for path, reason in found.skipped:
+        print(f"jixiao: skipped {path}: {reason}", file=sys.stderr)
+    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    _write(extractions, args.format, args.output, lang)
+    failed = [ex for ex in extractions if ex.report.error]
+    for ex in failed:
+        print(f"jixiao: {ex.report.error}", file=sys.stderr)
+    missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
+    if not found.reports and not found.skipped:
+        print("jixiao: no report files found", file=sys.stderr)
+    return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
+
+
+def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: str) -> None:
+    from core import output as out
+
+    if fmt == "json":
+        text = json.dumps(out.to_json_data(extractions), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "table":
+        text = out.render_listing(extractions, lang=lang)
+    else:
+        frame = out.figures_frame(extractions, lang=lang)
+        if fmt == "csv" and output is None:
+            sys.stdout.write(frame.write_csv())
+            return
+        assert output is not None
+        {"csv": frame.write_csv, "parquet": frame.write_parquet, "xlsx": frame.write_excel}[fmt](
+            output
+        )
+        return
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

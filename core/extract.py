@@ -1,0 +1,284 @@
+"""Read the vocabulary's figures out of a report's display text, each with the text that states it."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+from core.identity import find_unit, find_year
+from core.models import Extraction, Figure, Report
+from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
+from core.projects import find_project_lists, choose_projects
+from core.rules import FIELD_RULES, RULES_BY_KEY, SUM_RELATIONS, FieldRule
+from core.tables import table_figures
+
+# What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
+_BRIDGE_WORDS = (
+    r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年|累计"
+    r"|金额|总额|数|资金|了|额|[（(](?:单位[:：])?(?:万元|元|亿元|人|%)[）)]"
+)
+_BRIDGE_RE = re.compile(rf"(?:{_BRIDGE_WORDS}){{0,8}}")
+_MAX_BRIDGE = 16
+# A label right after these words states last year's figure or a change, not this year's.
+_PREVIOUS_YEAR_RE = re.compile(r"(?:上年|去年|上一年|上年度|同期|比|较)(?:度)?(?:的)?$")
+# After the number: a threshold or a range ("90分以上", "100万元以下"), not a stated figure.
+_THRESHOLD_RE = re.compile(r"^\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|以内|至|~|～|的)")
+# A retiree-inclusive total: "58人（含离退休16人）".
+_INCLUDES_RETIRED_RE = re.compile(r"^\s*[（(]?\s*(?:含|包括|其中)[^。；\n]{0,6}(?:离退休|退休)")
+_GRADE_RE = re.compile(r"[“\"「]?(优秀|良好|优|良|中等|中|合格|差|较差|不合格)[”\"」]?")
+_GRADE_VALUE = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中",
+                "合格": "中", "差": "差", "较差": "差", "不合格": "差"}
+# "优、良、中、差" (the bands) or "“优”项目18个" (a count of projects): not the report's grade.
+_GRADE_LIST_RE = re.compile(r"(?:[、/，,和或]\s*[“\"]?(?:优|良|中|差|合格)|\s*(?:项目|的|个|等级|类|档))")
+# A sentence about project expenditure: the budget words in it are the projects' figures.
+_PROJECT_SCOPE_RE = re.compile(
+    r"项目(?:支出)?(?:共计?|合计|总计|共有)?\s*[0-9０-９一二三四五六七八九十两百]+\s*[个项]"
+    r"|项目支出(?:方面|中|情况)"
+)
+_SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
+
+_KIND_FOR_UNIT = {"万元": "money", "%": "percent", "人": "persons", "个": "count", "分": "score"}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rule: FieldRule
+    field: str
+    weak: bool
+    label_start: int
+    label_end: int
+    value_start: int
+    value_end: int
+    number: Number | None
+    grade: str | None = None
+
+
+@lru_cache(maxsize=8)
+def _compiled(rules: tuple[FieldRule, ...]) -> tuple[tuple[FieldRule, re.Pattern[str], bool], ...]:
+    compiled = []
+    for rule in rules:
+        if rule.wordings:
+            compiled.append((rule, re.compile("|".join(f"(?:{w})" for w in rule.wordings)), False))
+        if rule.weak_wordings:
+            pattern = "|".join(f"(?:{w})" for w in rule.weak_wordings)
+            compiled.append((rule, re.compile(pattern), True))
+    return tuple(compiled)
+
+
+def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extraction:
+    """Read figures, projects, unit and year out of a report. Never raises on any text."""
+    text = report.text
+    if report.error or not text:
+        return Extraction(report=report)
+    numbers = _numbers_by_start(text)
+    candidates = _prose_candidates(text, tuple(rules), numbers)
+    line_starts = _line_starts(text)
+    figures = [_to_figure(text, c, line_starts) for c in candidates]
+    figures.extend(table_figures(text, line_starts, year=find_year(text, report.path)))
+    chosen = _choose(figures, tuple(rules))
+    chosen = _read_unit_slips(chosen, _dominant_money_unit(numbers.values()))
+    lists = find_project_lists(text, line_starts)
+    spending_project = next((f for f in chosen if f.field == "spending_project"), None)
+    projects = choose_projects(lists, spending_project)
+    return Extraction(
+        report=report,
+        unit=find_unit(text, report.path),
+        year=find_year(text, report.path),
+        figures=tuple(chosen),
+        projects=projects,
+        project_lists=lists,
+    )
+
+
+def _numbers_by_start(text: str) -> dict[int, Number]:
+    found: dict[int, Number] = {}
+    for finder in (find_numbers, find_chinese_counts, find_daxie_amounts):
+        for number in finder(text):
+            found.setdefault(number.start, number)
+    return found
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0] + [m.end() for m in re.finditer("\n", text)]
+
+
+def line_of(line_starts: Sequence[int], offset: int) -> int:
+    """1-based line number of an offset."""
+    return bisect.bisect_right(line_starts, offset)
+
+
+def _prose_candidates(
+    text: str, rules: tuple[FieldRule, ...], numbers: dict[int, Number]
+) -> list[_Candidate]:
+    claims: dict[int, _Candidate] = {}
+    for rule, pattern, weak in _compiled(rules):
+        for label in pattern.finditer(text):
+            if label.end() == label.start():
+                continue
+            candidate = _candidate_after(text, rule, weak, label.start(), label.end(), numbers)
+            if candidate is None:
+                continue
+            held = claims.get(candidate.value_start)
+            # One number, one field: the phrase's head (the earliest label) states it.
+            if held is None or (candidate.label_start, -candidate.label_end, candidate.weak) < (
+                held.label_start,
+                -held.label_end,
+                held.weak,
+            ):
+                claims[candidate.value_start] = candidate
+    return sorted(claims.values(), key=lambda c: c.value_start)
+
+
+def _candidate_after(
+    text: str, rule: FieldRule, weak: bool, start: int, end: int, numbers: dict[int, Number]
+) -> _Candidate | None:
+    if _PREVIOUS_YEAR_RE.search(text, max(0, start - 4), start):
+        return None
+    bridge = _BRIDGE_RE.match(text, end, min(len(text), end + _MAX_BRIDGE))
+    value_at = bridge.end() if bridge else end
+    field = _scoped_field(text, rule, start)
+    if field is None:
+        return None
+    if rule.unit == "等级":
+        grade = _GRADE_RE.match(text, value_at)
+        if grade is None or _GRADE_LIST_RE.match(text, grade.end()):
+            return None
+        return _Candidate(rule, field, weak, start, end, grade.start(1), grade.end(), None,
+                          _GRADE_VALUE[grade.group(1)])
+    # The bridge may swallow a trailing space or "数" that belongs before a number further on:
+    # accept the first number starting inside or right after the bridge.
+    number = numbers.get(value_at)
+    if number is None:
+        return None
+    if _KIND_FOR_UNIT.get(rule.unit) != number.kind:
+        return None
+    after = text[number.end : number.end + 16]
+    if _THRESHOLD_RE.match(after):
+        return None
+    if rule.unit == "人" and _INCLUDES_RETIRED_RE.match(after):
+        return None
+    if rule.unit == "分" and number.value > 100:
+        return None
+    return _Candidate(rule, field, weak, start, end, number.start, number.digits_end, number)
+
+
+def _scoped_field(text: str, rule: FieldRule, label_start: int) -> str | None:
+    """The field a label states, given whether its sentence is about project expenditure."""
+    if rule.project_twin is None:
+        return rule.key
+    sentence_start = 0
+    for match in _SENTENCE_END_RE.finditer(text, max(0, label_start - 200), label_start):
+        sentence_start = match.end()
+    if _PROJECT_SCOPE_RE.search(text, sentence_start, label_start):
+        return rule.project_twin or None
+    return rule.key
+
+
+def _to_figure(text: str, c: _Candidate, line_starts: Sequence[int]) -> Figure:
+    end = c.number.end if c.number is not None else c.value_end
+    if c.number is None:
+        value: Decimal | int | str = c.grade or ""
+        unit, written = "等级", ""
+    else:
+        value, unit, written = _value_in_unit(c.number, c.rule.unit)
+    return Figure(
+        field=c.field,
+        value=value,
+        unit=unit,
+        as_written_unit=written,
+        quote=text[c.label_start : end],
+        start=c.label_start,
+        end=end,
+        line=line_of(line_starts, c.label_start),
+        value_start=c.value_start,
+        value_end=c.value_end,
+        note="weak wording" if c.weak else "",
+    )
+
+
+def _value_in_unit(number: Number, unit: str) -> tuple[Decimal | int, str, str]:
+    if unit == "万元":
+        return to_wan(number.value, number.unit), "万元", number.unit
+    if unit in ("人", "个"):
+        return int(number.value), unit, number.unit
+    return number.value.normalize() if number.value != number.value.to_integral() else number.value, unit, number.unit
+
+
+def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]:
+    """One figure per field: regular wordings before weak ones, then the first in the text."""
+    by_field: dict[str, list[Figure]] = {}
+    for fig in figures:
+        by_field.setdefault(fig.field, []).append(fig)
+    chosen = []
+    order = {rule.key: i for i, rule in enumerate(rules)}
+    for field in sorted(by_field, key=lambda k: order.get(k, len(order))):
+        found = sorted(by_field[field], key=lambda f: (f.note == "weak wording", f.start))
+        best = found[0]
+        others = tuple(sorted(found[1:], key=lambda f: f.start))
+        chosen.append(replace(best, candidates=others))
+    return chosen
+
+
+def _dominant_money_unit(numbers: object) -> str:
+    counts: Counter[str] = Counter()
+    for number in numbers:  # type: ignore[attr-defined]
+        if number.kind == "money":
+            counts["万元" if number.unit in ("万元", "万") else number.unit] += 1
+    return counts.most_common(1)[0][0] if counts else "万元"
+
+
+def _tolerance(*figures: Figure) -> Decimal:
+    """Half a unit of the last printed decimal of each figure, added up."""
+    total = Decimal(0)
+    for fig in figures:
+        digits = fig.quote[fig.value_start - fig.start : fig.value_end - fig.start]
+        decimals = len(digits.split(".", 1)[1]) if "." in digits else 0
+        total += Decimal(5).scaleb(-decimals - 1)
+    return total
+
+
+def _read_unit_slips(figures: list[Figure], dominant_unit: str) -> list[Figure]:
+    """Read a 元 amount as 万元 when the report plainly means 万元 (the classic slip)."""
+    by_field = {f.field: f for f in figures}
+    result = []
+    for fig in figures:
+        if fig.as_written_unit != "元" or fig.unit != "万元" or not isinstance(fig.value, Decimal):
+            result.append(fig)
+            continue
+        as_wan = (fig.value * 10000).normalize()
+        if as_wan == 0:
+            result.append(fig)
+            continue
+        reason = _slip_reason(fig, as_wan, by_field, dominant_unit)
+        if reason is None:
+            result.append(fig)
+        else:
+            value = as_wan.quantize(Decimal(1)) if as_wan == as_wan.to_integral() else as_wan
+            result.append(replace(fig, value=value, note=f"written 元, read as 万元: {reason}"))
+    return result
+
+
+def _slip_reason(
+    fig: Figure, as_wan: Decimal, by_field: dict[str, Figure], dominant_unit: str
+) -> str | None:
+    for other in by_field.values():
+        if other is fig or other.unit != "万元" or other.as_written_unit == "元":
+            continue
+        if isinstance(other.value, Decimal) and abs(other.value - as_wan) <= _tolerance(fig, other):
+            return f"equals {RULES_BY_KEY[other.field].label_zh if other.field in RULES_BY_KEY else other.field} {other.value}万元"
+    for relation in SUM_RELATIONS:
+        if relation.total != fig.field:
+            continue
+        parts = [by_field[p] for p in relation.parts if p in by_field]
+        if len(parts) >= 2 and all(p.as_written_unit != "元" for p in parts):
+            total = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
+            if abs(total - as_wan) <= _tolerance(fig, *parts):
+                return f"its parts add up to {total}万元"
+    if dominant_unit == "万元" and isinstance(fig.value, Decimal) and fig.value < Decimal("0.01"):
+        return "under 100元 is implausible for this field in a report written in 万元"
+    return None

@@ -1,0 +1,178 @@
+"""Extraction results as JSON, as a polars table, and as an aligned listing for a terminal."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from core.cleaning import clean_text
+from core.models import Extraction, FigureValue
+from core.rules import RULES_BY_KEY
+
+if TYPE_CHECKING:
+    import polars as pl
+
+JSON_SCHEMA_VERSION = 1
+
+
+def json_number(value: FigureValue | Decimal | None) -> int | float | str | None:
+    """A figure value as JSON wants it: int when integral, else float; grades stay strings."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def to_json_data(extractions: Sequence[Extraction]) -> dict[str, Any]:
+    """The documented `jixiao extract --format json` shape."""
+    return {
+        "schema": JSON_SCHEMA_VERSION,
+        "reports": [
+            {
+                "path": str(ex.report.path),
+                "sha256": ex.report.sha256,
+                "encoding": ex.report.encoding,
+                "unit": ex.unit,
+                "year": ex.year,
+                "error": ex.report.error,
+                "figures": [
+                    {
+                        "field": f.field,
+                        "value": json_number(f.value),
+                        "unit": f.unit,
+                        "as_written_unit": f.as_written_unit,
+                        "quote": f.quote,
+                        "start": f.start,
+                        "end": f.end,
+                        "line": f.line,
+                    }
+                    for f in ex.figures
+                ],
+                "projects": [
+                    {
+                        "name": p.name,
+                        "amount": json_number(p.amount),
+                        "score": json_number(p.score),
+                        "grade": p.grade,
+                        "start": p.start,
+                        "end": p.end,
+                    }
+                    for p in ex.projects
+                ],
+            }
+            for ex in extractions
+        ],
+    }
+
+
+def figures_frame(extractions: Sequence[Extraction], *, lang: str = "zh") -> pl.DataFrame:
+    """One row per figure (and one per unreadable report), for CSV, Parquet and Excel."""
+    import polars as pl
+
+    rows: list[dict[str, Any]] = []
+    for ex in extractions:
+        base = {"path": str(ex.report.path), "unit_name": ex.unit, "year": ex.year}
+        if ex.report.error:
+            rows.append(base | {"error": ex.report.error})
+        for f in ex.figures:
+            rows.append(
+                base
+                | {
+                    "field": f.field,
+                    "label": field_label(f.field, lang),
+                    "value": str(f.value),
+                    "value_number": None if isinstance(f.value, str) else float(f.value),
+                    "unit": f.unit,
+                    "as_written_unit": f.as_written_unit,
+                    "quote": f.quote,
+                    "start": f.start,
+                    "end": f.end,
+                    "line": f.line,
+                    "note": f.note,
+                }
+            )
+    schema = {
+        "path": pl.String, "unit_name": pl.String, "year": pl.Int64, "field": pl.String,
+        "label": pl.String, "value": pl.String, "value_number": pl.Float64, "unit": pl.String,
+        "as_written_unit": pl.String, "quote": pl.String, "start": pl.Int64, "end": pl.Int64,
+        "line": pl.Int64, "note": pl.String, "error": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def field_label(key: str, lang: str = "zh") -> str:
+    """The label a reviewer sees for a field key."""
+    rule = RULES_BY_KEY.get(key)
+    if rule is None:
+        return key
+    return rule.label_zh if lang == "zh" else rule.label_en
+
+
+def display_width(text: str) -> int:
+    """Terminal columns a string takes (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """Pad to a display width, cutting with an ellipsis when longer."""
+    if display_width(text) > width:
+        cut = ""
+        for ch in text:
+            if display_width(cut + ch) > width - 1:
+                break
+            cut += ch
+        text = cut + "…"
+    return text + " " * (width - display_width(text))
+
+
+def format_value(value: FigureValue, unit: str) -> str:
+    """A figure's value as a reviewer reads it: 1,234.56 万元, 93 %, 良."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        shown = f"{value:,.{decimals}f}"
+    else:
+        shown = f"{value:,}"
+    return f"{shown} {unit}" if unit not in ("等级", "文本") else shown
+
+
+def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh") -> str:
+    """An aligned, readable listing of every report's figures and projects."""
+    out: list[str] = []
+    for ex in extractions:
+        # File names come from the user's disk: never let them act on the terminal.
+        path = clean_text(str(ex.report.path))
+        if ex.report.error:
+            out.append(f"✗ {clean_text(ex.report.error)}")
+            out.append("")
+            continue
+        head = f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}"
+        if ex.report.encoding:
+            head += f"  [{ex.report.encoding}]"
+        out.append(head)
+        out.extend(f"  ! {w}" for w in ex.report.warnings)
+        for f in ex.figures:
+            slip = f.note.startswith("written")
+            written = (f" (原文{f.as_written_unit})" if lang == "zh" else f" (as {f.as_written_unit})") if slip else ""
+            out.append(
+                "  "
+                + pad(field_label(f.field, lang), 25)
+                + " "
+                + pad(format_value(f.value, f.unit) + written, 26)
+                + f" L{f.line:<5} "
+                + pad(f.quote.replace("\n", " ⏎ "), 48).rstrip()
+            )
+        if ex.projects:
+            title = "项目" if lang == "zh" else "Projects"
+            out.append(f"  {title} ({len(ex.projects)})")
+            for p in ex.projects:
+                amount = "" if p.amount is None else format_value(p.amount, "万元")
+                extra = " ".join(x for x in (p.score and f"{p.score}分", p.grade) if x)
+                out.append(f"    {pad(p.name, 56)} {pad(amount, 16)} {extra}".rstrip())
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,259 @@
+"""Tables in display text: Word rows (cells split by tabs) and tables flattened to one cell per line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.models import Figure
+from core.numbers import parse_decimal, to_wan
+
+_NUMERIC_CELL_RE = re.compile(r"^[-−]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\s*%?$")
+_HEADER_WORDS_RE = re.compile(r"名称|金额|预算|决算|序号|得分|自评|等级|执行|合计|项目|年|单位|科目|数")
+_SENTENCE_PUNCT_RE = re.compile(r"[。；;！？]|[，,].{8,}")
+_TABLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+_MAX_CELL = 80
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell and where it stands in the display text."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table: header cells, data rows, and the money unit it declares."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    unit: str
+    """Money unit declared above the table or in its header ("万元", "元"), or ""."""
+    start: int
+    end: int
+
+    def column(self, pattern: str) -> int | None:
+        """Index of the first header cell matching a regular expression."""
+        for i, cell in enumerate(self.header):
+            if re.search(pattern, cell.text):
+                return i
+        return None
+
+
+def is_numeric(cell: str) -> bool:
+    """Is this cell a bare number (amount, score or rate)?"""
+    return bool(_NUMERIC_CELL_RE.match(cell.strip()))
+
+
+def _lines(text: str) -> list[Cell]:
+    cells, offset = [], 0
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        cells.append(Cell(stripped, offset + lead, offset + lead + len(stripped)))
+        offset += len(raw) + 1
+    return cells
+
+
+def find_tables(text: str) -> list[Table]:
+    """Every table found in the text, in text order."""
+    lines = _lines(text)
+    tables = _row_tables(text, lines) + _flattened_tables(text, lines)
+    return sorted(tables, key=lambda t: t.start)
+
+
+def _split_row(line: Cell) -> list[Cell]:
+    parts = []
+    for match in re.finditer(r"[^\t]+?(?=\t| {2,}|$)", line.text):
+        cell = match.group(0).strip()
+        if cell:
+            start = line.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            parts.append(Cell(cell, start, start + len(cell)))
+    return parts
+
+
+def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
+    """Rows written one per line with cells split by tabs or runs of spaces."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        header = _split_row(lines[i]) if "\t" in lines[i].text or "  " in lines[i].text else []
+        if len(header) < 3 or any(is_numeric(c.text) for c in header) or not any(
+            _HEADER_WORDS_RE.search(c.text) for c in header
+        ):
+            i += 1
+            continue
+        rows = []
+        j = i + 1
+        while j < len(lines):
+            if not lines[j].text:
+                j += 1
+                continue
+            cells = _split_row(lines[j])
+            if len(cells) < 2 or len(cells) > len(header):
+                break
+            if not any(is_numeric(c.text) for c in cells):
+                break
+            rows.append(tuple(cells))
+            j += 1
+        if rows:
+            tables.append(_table(text, tuple(header), rows))
+            i = j
+        else:
+            i += 1
+    return tables
+
+
+def _is_cell_line(line: Cell) -> bool:
+    return (
+        0 < len(line.text) <= _MAX_CELL
+        and "\t" not in line.text
+        and not _SENTENCE_PUNCT_RE.search(line.text)
+    )
+
+
+def _flattened_tables(text: str, lines: list[Cell]) -> list[Table]:
+    """Tables flattened to one cell per line: a header run, then rows (blank-line separated or not)."""
+    tables: list[Table] = []
+    i = 0
+    while i < len(lines):
+        # A run of short, non-numeric lines that contains header words, followed by a number soon.
+        run = []
+        j = i
+        while j < len(lines) and _is_cell_line(lines[j]) and not is_numeric(lines[j].text):
+            if len(lines[j].text) > 24:
+                break
+            run.append(lines[j])
+            j += 1
+        if len(run) < 3 or sum(bool(_HEADER_WORDS_RE.search(c.text)) for c in run) < 2:
+            i = max(j, i + 1)
+            continue
+        body: list[list[Cell]] = [[]]
+        k = j
+        while k < len(lines):
+            line = lines[k]
+            if not line.text:
+                if body[-1]:
+                    body.append([])
+                k += 1
+                continue
+            if not _is_cell_line(line):
+                break
+            body[-1].append(line)
+            k += 1
+        groups = [g for g in body if g]
+        table = _shape(text, run, groups)
+        if table is not None:
+            tables.append(table)
+            i = k
+        else:
+            i = j if j > i else i + 1
+    return tables
+
+
+def _shape(text: str, run: list[Cell], groups: list[list[Cell]]) -> Table | None:
+    """Fit a header length so the cells fall into consistent rows."""
+    cells = [c for g in groups for c in g]
+    if not cells:
+        return None
+    # Blank lines between rows: each group is a row, the header is the run's last len(row) cells.
+    if len(groups) >= 2 and len({len(g) for g in groups}) == 1 and len(groups[0]) <= len(run):
+        width = len(groups[0])
+        return _table(text, tuple(run[-width:]), [tuple(g) for g in groups])
+    for width in range(min(len(run), 12), 1, -1):
+        extra = run[width:]  # non-numeric cells that begin the first row
+        flat = extra + cells
+        if len(flat) < width or len(flat) % width:
+            continue
+        rows = [tuple(flat[r : r + width]) for r in range(0, len(flat), width)]
+        patterns = {tuple(is_numeric(c.text) for c in row) for row in rows}
+        if len(patterns) == 1 and any(next(iter(patterns))):
+            return _table(text, tuple(run[:width]), rows)
+    return None
+
+
+def _table(text: str, header: tuple[Cell, ...], rows: list[tuple[Cell, ...]]) -> Table:
+    start = header[0].start
+    end = rows[-1][-1].end
+    unit = ""
+    for cell in header:
+        found = _TABLE_UNIT_RE.search(cell.text)
+        if found:
+            unit = found.group(1) or found.group(2)
+            break
+    if not unit:
+        above = text[max(0, start - 120) : start]
+        found_above = list(_TABLE_UNIT_RE.finditer(above))
+        if found_above:
+            last = found_above[-1]
+            unit = last.group(1) or last.group(2)
+    return Table(header=header, rows=tuple(rows), unit=unit, start=start, end=end)
+
+
+def cell_amount(cell: Cell, unit: str) -> object:
+    """A cell's amount in 万元 given the table's unit, or None."""
+    value = parse_decimal(cell.text)
+    if value is None or not unit:
+        return None
+    return to_wan(value, unit)
+
+
+def table_figures(text: str, line_starts: Sequence[int], *, year: int | None) -> list[Figure]:
+    """Figures stated in tables whose rows are labelled with a field (基本支出, 项目支出, …)."""
+    from core.extract import line_of  # local: extract imports this module
+    from core.rules import FIELD_RULES
+
+    figures: list[Figure] = []
+    money_rules = [r for r in FIELD_RULES if r.unit == "万元" and r.scope == "unit"]
+    for table in find_tables(text):
+        if not table.unit:
+            continue
+        column = _value_column(table, year)
+        if column is None:
+            continue
+        for row in table.rows:
+            if column >= len(row) or not row or is_numeric(row[0].text):
+                continue
+            label = row[0].text
+            rule = next(
+                (r for r in money_rules if any(re.fullmatch(w, label) for w in r.wordings)), None
+            )
+            value_cell = row[column]
+            amount = cell_amount(value_cell, table.unit)
+            if rule is None or amount is None:
+                continue
+            figures.append(
+                Figure(
+                    field=rule.key,
+                    value=amount,  # type: ignore[arg-type]
+                    unit="万元",
+                    as_written_unit=table.unit,
+                    quote=text[row[0].start : value_cell.end],
+                    start=row[0].start,
+                    end=value_cell.end,
+                    line=line_of(line_starts, row[0].start),
+                    value_start=value_cell.start,
+                    value_end=value_cell.end,
+                    note=f"table column {table.header[column].text}",
+                )
+            )
+    return figures
+
+
+def _value_column(table: Table, year: int | None) -> int | None:
+    """The column a reviewer reads this year's figures from (2023决算 over 2023预算 and 2022决算)."""
+    headers = [c.text for c in table.header]
+    actual = r"决算|实际|执行数|支出数|完成"
+    if year is not None:
+        for i, head in enumerate(headers[1:], 1):
+            if str(year) in head and re.search(actual, head):
+                return i
+    for i, head in enumerate(headers[1:], 1):
+        if re.search(actual, head) and not re.search(r"上年|20[0-9]{2}", head):
+            return i
+    value_columns = [i for i, row_cell in enumerate(table.rows[0]) if is_numeric(row_cell.text)]
+    return value_columns[0] if len(value_columns) == 1 else None

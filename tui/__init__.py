@@ -1,0 +1,1 @@
+"""The Textual workbench (filled in by the workbench issue)."""
