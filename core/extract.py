@@ -19,17 +19,21 @@ from core.tables import table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
 _BRIDGE_WORDS = (
-    r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年|累计"
+    r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年|累计|涉及"
     r"|金额|总额|数|资金|了|额|[（(](?:单位[:：])?(?:万元|元|亿元|人|%)[）)]"
 )
 _BRIDGE_RE = re.compile(rf"(?:{_BRIDGE_WORDS}){{0,8}}")
 _MAX_BRIDGE = 16
 # A label right after these words states last year's figure or a change, not this year's.
 _PREVIOUS_YEAR_RE = re.compile(r"(?:上年|去年|上一年|上年度|同期|比|较)(?:度)?(?:的)?$")
+# A label after these words states the whole region's economy, not the unit's budget.
+_REGION_RE = re.compile(r"(?:全镇|全乡|全县|全区|全市|全街道|辖区|地区|全域)(?:实现|完成)?(?:财政)?$")
 # After the number: a threshold or a range ("90分以上", "100万元以下"), not a stated figure.
 _THRESHOLD_RE = re.compile(r"^\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|以内|至|~|～|的)")
 # A retiree-inclusive total: "58人（含离退休16人）".
-_INCLUDES_RETIRED_RE = re.compile(r"^\s*[（(]?\s*(?:含|包括|其中)[^。；\n]{0,6}(?:离退休|退休)")
+_INCLUDES_RETIRED_RE = re.compile(
+    r"^\s*[（(]?\s*(?:含|包括|其中)[^。；\n]{0,6}(?:离退休|退休)|^\s*[，,]\s*其中(?:在职|在编|在岗)"
+)
 _GRADE_RE = re.compile(r"[“\"「]?(优秀|良好|优|良|中等|中|合格|差|较差|不合格)[”\"」]?")
 _GRADE_VALUE = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中",
                 "合格": "中", "差": "差", "较差": "差", "不合格": "差"}
@@ -82,6 +86,7 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
     figures.extend(table_figures(text, line_starts, year=find_year(text, report.path)))
     chosen = _choose(figures, tuple(rules))
     chosen = _read_unit_slips(chosen, _dominant_money_unit(numbers.values()))
+    chosen = _read_slips_in_sums(chosen)
     lists = find_project_lists(text, line_starts)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
@@ -139,6 +144,8 @@ def _candidate_after(
 ) -> _Candidate | None:
     if _PREVIOUS_YEAR_RE.search(text, max(0, start - 4), start):
         return None
+    if rule.unit in ("万元", "%") and _REGION_RE.search(text, max(0, start - 8), start):
+        return None
     bridge = _BRIDGE_RE.match(text, end, min(len(text), end + _MAX_BRIDGE))
     value_at = bridge.end() if bridge else end
     field = _scoped_field(text, rule, start)
@@ -154,7 +161,7 @@ def _candidate_after(
     # accept the first number starting inside or right after the bridge.
     number = numbers.get(value_at)
     if number is None:
-        return None
+        return _zero_after(text, rule, field, weak, start, end, value_at)
     if _KIND_FOR_UNIT.get(rule.unit) != number.kind:
         return None
     after = text[number.end : number.end + 16]
@@ -165,6 +172,16 @@ def _candidate_after(
     if rule.unit == "分" and number.value > 100:
         return None
     return _Candidate(rule, field, weak, start, end, number.start, number.digits_end, number)
+
+
+def _zero_after(
+    text: str, rule: FieldRule, field: str, weak: bool, start: int, end: int, at: int
+) -> _Candidate | None:
+    """"因公出国（境）费为零" states an amount of 0."""
+    if rule.unit != "万元" or not text.startswith("零", at) or text.startswith("零星", at):
+        return None
+    zero = Number(Decimal(0), "万元", at, at + 1, at + 1, 0)
+    return _Candidate(rule, field, weak, start, end, at, at + 1, zero)
 
 
 def _scoped_field(text: str, rule: FieldRule, label_start: int) -> str | None:
@@ -261,6 +278,48 @@ def _read_unit_slips(figures: list[Figure], dominant_unit: str) -> list[Figure]:
             value = as_wan.quantize(Decimal(1)) if as_wan == as_wan.to_integral() else as_wan
             result.append(replace(fig, value=value, note=f"written 元, read as 万元: {reason}"))
     return result
+
+
+def _read_slips_in_sums(figures: list[Figure]) -> list[Figure]:
+    """A total and its parts that only add up when one of them is read in the other unit
+    (项目支出8,888.42元 in a report of 万元; 公务接待费12,350万元 among parts of a few 万元)."""
+    by_field = {f.field: f for f in figures}
+    for relation in SUM_RELATIONS:
+        members = [by_field.get(k) for k in (relation.total, *relation.parts)]
+        present = [m for m in members if m is not None and isinstance(m.value, Decimal)]
+        if members[0] is None or len(present) < 3 or any(m.note.startswith("written") for m in present):
+            continue
+        if _relation_holds(members):
+            continue
+        for member in present:
+            if member.as_written_unit not in ("元", "万元", "万"):
+                continue
+            factor = Decimal(10000) if member.as_written_unit == "元" else Decimal("0.0001")
+            flipped = replace(member, value=(member.value * factor).normalize())  # type: ignore[operator]
+            trial = [flipped if m is member else m for m in members]
+            if _relation_holds(trial):
+                unit = "万元" if member.as_written_unit == "元" else "元"
+                by_field[member.field] = replace(
+                    flipped,
+                    value=_plain(flipped.value),  # type: ignore[arg-type]
+                    note=f"written {member.as_written_unit}, read as {unit}: "
+                    f"only then do {RULES_BY_KEY[relation.total].label_zh} and its parts add up",
+                )
+                break
+    return [by_field[f.field] for f in figures]
+
+
+def _relation_holds(members: list[Figure | None]) -> bool:
+    total, *parts = members
+    present = [p for p in parts if p is not None]
+    assert total is not None
+    computed = sum((p.value for p in present if isinstance(p.value, Decimal)), Decimal(0))
+    return abs(computed - total.value) <= _tolerance(total, *present)  # type: ignore[operator]
+
+
+def _plain(value: Decimal) -> Decimal:
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
 def _slip_reason(

@@ -63,8 +63,9 @@ def find_unit(text: str, path: Path | None = None) -> str | None:
     for line in head:
         if _TITLE_WORDS_RE.search(line):
             title = _TITLE_UNIT_RE.match(line)
-            if title and is_unit_name(title.group("name")):
-                return _most_complete(title.group("name"), text)
+            name = re.sub(r"\s*(?:20|19)[0-9]{2}\s*年度?$", "", title.group("name")) if title else ""
+            if is_unit_name(name):
+                return _most_complete(name, text)
     for line in head + _tail_lines(text):
         name = line.strip()
         if len(name) <= 40 and is_unit_name(name):

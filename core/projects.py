@@ -25,8 +25,9 @@ _ITEM_SEPARATORS = "、，,；;：:。 \t"
 _NOT_A_NAME_RE = re.compile(r"比上年|较上年|上年|同比|占比|^占|合计|总计|其中|[0-9０-９]{5,}")
 _NUMBERED_LINE_RE = re.compile(
     r"^\s*(?:[0-9０-９]{1,2}[.．、)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）])\s*"
-    r"(?P<name>[^，,：:；;。\n]{2,60}?)\s*[，,：:]?\s*(?P<num>[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*"
-    r"(?P<unit>万元|万|元)[。；;，,]?\s*$",
+    r"(?P<name>[^，,：:；;。\n]{2,60}?)\s*[，,：:]?\s*(?:预算(?:数|金额)?|金额|资金|安排(?:资金)?)?\s*"
+    r"(?P<num>[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*"
+    r"(?P<unit>万元|万|元)(?:[。；;，,][^\n]*)?$",
     re.MULTILINE,
 )
 _FIELD_LABEL_RES = [re.compile(w) for rule in FIELD_RULES for w in rule.wordings]
@@ -70,8 +71,14 @@ def _table_projects(table: Table, text: str, line_starts: Sequence[int], line_of
     if name_col is None:
         return ()
     amount_col = next(
-        (i for i, c in enumerate(table.header) if i != name_col and re.search(_AMOUNT_COLUMN, c.text)
-         and not re.search(_SCORE_COLUMN + "|率", c.text)),
+        (
+            i
+            for i, c in enumerate(table.header)
+            if i != name_col
+            and re.search(_AMOUNT_COLUMN, c.text)
+            and not re.search(_SCORE_COLUMN + "|率|来源", c.text)
+            and any(i < len(row) and parse_decimal(row[i].text) is not None for row in table.rows)
+        ),
         None,
     )
     score_col = table.column(_SCORE_COLUMN)
@@ -83,6 +90,8 @@ def _table_projects(table: Table, text: str, line_starts: Sequence[int], line_of
             continue
         name = row[name_col].text
         if not name or _TOTAL_ROW_RE.match(name) or parse_decimal(name) is not None:
+            continue
+        if _is_field_label(name):  # a budget table (基本支出, 项目支出 …), not a project list
             continue
         amount = _cell_value(row, amount_col)
         score = _cell_value(row, score_col)

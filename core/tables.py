@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ _NUMERIC_CELL_RE = re.compile(r"^[-−]?[0-9０-９][0-9０-９,，]*(?:[.．][0
 _HEADER_WORDS_RE = re.compile(r"名称|金额|预算|决算|序号|得分|自评|等级|执行|合计|项目|年|单位|科目|数")
 _SENTENCE_PUNCT_RE = re.compile(r"[。；;！？]|[，,].{8,}")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
+_UNIT_LINE_RE = re.compile(r"^[（(]?\s*(?:单位\s*[:：]\s*)?(?:亿元|万元|千元|元)\s*[）)]?$")
 _MAX_CELL = 80
 
 
@@ -96,6 +98,11 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
             cells = _split_row(lines[j])
             if len(cells) < 2 or len(cells) > len(header):
                 break
+            # Rows use the header's separator, and a cell is never a sentence.
+            if ("\t" in lines[i].text) != ("\t" in lines[j].text) or any(
+                _SENTENCE_PUNCT_RE.search(c.text) for c in cells
+            ):
+                break
             if not any(is_numeric(c.text) for c in cells):
                 break
             rows.append(tuple(cells))
@@ -109,6 +116,8 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
 
 
 def _is_cell_line(line: Cell) -> bool:
+    if is_numeric(line.text):
+        return True
     return (
         0 < len(line.text) <= _MAX_CELL
         and "\t" not in line.text
@@ -156,23 +165,35 @@ def _flattened_tables(text: str, lines: list[Cell]) -> list[Table]:
 
 
 def _shape(text: str, run: list[Cell], groups: list[list[Cell]]) -> Table | None:
-    """Fit a header length so the cells fall into consistent rows."""
+    """Fit a header to the cells so they fall into consistent rows."""
     cells = [c for g in groups for c in g]
-    if not cells:
+    # Unit declarations and introductions ("…见下表：") stand above a table, not in its header.
+    run = [c for c in run if not _UNIT_LINE_RE.match(c.text) and not c.text.endswith(("：", ":"))]
+    if not cells or len(run) < 2:
         return None
-    # Blank lines between rows: each group is a row, the header is the run's last len(row) cells.
-    if len(groups) >= 2 and len({len(g) for g in groups}) == 1 and len(groups[0]) <= len(run):
-        width = len(groups[0])
-        return _table(text, tuple(run[-width:]), [tuple(g) for g in groups])
-    for width in range(min(len(run), 12), 1, -1):
-        extra = run[width:]  # non-numeric cells that begin the first row
-        flat = extra + cells
-        if len(flat) < width or len(flat) % width:
-            continue
-        rows = [tuple(flat[r : r + width]) for r in range(0, len(flat), width)]
-        patterns = {tuple(is_numeric(c.text) for c in row) for row in rows}
-        if len(patterns) == 1 and any(next(iter(patterns))):
-            return _table(text, tuple(run[:width]), rows)
+    # Rows separated by blank lines: the usual row width decides; odd rows (a 合计 line) are kept
+    # when they are not wider.
+    if len(groups) >= 2:
+        width = Counter(len(g) for g in groups).most_common(1)[0][0]
+        if 2 <= width <= len(run):
+            rows = [
+                tuple(g) for g in groups if 2 <= len(g) <= width and any(is_numeric(c.text) for c in g)
+            ]
+            if sum(len(r) == width for r in rows) >= 2:
+                return _table(text, tuple(run[-width:]), rows)
+    for first in range(len(run) - 1):
+        for width in range(min(len(run) - first, 12), 1, -1):
+            flat = run[first + width :] + cells  # leftover header-like cells begin the first row
+            # A heading right after the table is not a row: drop a short non-numeric tail.
+            tail = len(flat) % width
+            if tail and not any(is_numeric(c.text) for c in flat[-tail:]):
+                flat = flat[:-tail]
+            if len(flat) < width or len(flat) % width:
+                continue
+            rows = [tuple(flat[r : r + width]) for r in range(0, len(flat), width)]
+            patterns = {tuple(is_numeric(c.text) for c in row) for row in rows}
+            if len(patterns) == 1 and any(next(iter(patterns))):
+                return _table(text, tuple(run[first : first + width]), rows)
     return None
 
 
@@ -202,8 +223,17 @@ def cell_amount(cell: Cell, unit: str) -> object:
     return to_wan(value, unit)
 
 
+_TOTAL_ROW_RE = re.compile(r"^(?:支出)?(?:合\s*计|总\s*计)$|^支出合计$")
+# For a 合计 row: which column states which field.
+_TOTAL_COLUMNS = (
+    ("budget_initial", r"年初预算|预算批复|年初批复"),
+    ("budget_adjusted", r"调整|全年预算"),
+    ("spending_total", r"决算|实际|执行数|支出数"),
+)
+
+
 def table_figures(text: str, line_starts: Sequence[int], *, year: int | None) -> list[Figure]:
-    """Figures stated in tables whose rows are labelled with a field (基本支出, 项目支出, …)."""
+    """Figures stated in tables whose rows are labelled with a field (基本支出, 合计, …)."""
     from core.extract import line_of  # local: extract imports this module
     from core.rules import FIELD_RULES
 
@@ -212,36 +242,51 @@ def table_figures(text: str, line_starts: Sequence[int], *, year: int | None) ->
     for table in find_tables(text):
         if not table.unit:
             continue
-        column = _value_column(table, year)
-        if column is None:
-            continue
+        actual = _value_column(table, year)
         for row in table.rows:
-            if column >= len(row) or not row or is_numeric(row[0].text):
+            if not row or is_numeric(row[0].text):
                 continue
             label = row[0].text
-            rule = next(
-                (r for r in money_rules if any(re.fullmatch(w, label) for w in r.wordings)), None
-            )
-            value_cell = row[column]
-            amount = cell_amount(value_cell, table.unit)
-            if rule is None or amount is None:
-                continue
-            figures.append(
-                Figure(
-                    field=rule.key,
-                    value=amount,  # type: ignore[arg-type]
-                    unit="万元",
-                    as_written_unit=table.unit,
-                    quote=text[row[0].start : value_cell.end],
-                    start=row[0].start,
-                    end=value_cell.end,
-                    line=line_of(line_starts, row[0].start),
-                    value_start=value_cell.start,
-                    value_end=value_cell.end,
-                    note=f"table column {table.header[column].text}",
+            if _TOTAL_ROW_RE.match(label):
+                wanted = [(key, _total_column(table, pattern, year)) for key, pattern in _TOTAL_COLUMNS]
+            else:
+                rule = next(
+                    (r for r in money_rules if any(re.fullmatch(w, label) for w in r.wordings)), None
                 )
-            )
+                wanted = [(rule.key, actual)] if rule else []
+            for key, column in wanted:
+                if column is None or column >= len(row):
+                    continue
+                value_cell = row[column]
+                amount = cell_amount(value_cell, table.unit)
+                if amount is None:
+                    continue
+                figures.append(
+                    Figure(
+                        field=key,
+                        value=amount,  # type: ignore[arg-type]
+                        unit="万元",
+                        as_written_unit=table.unit,
+                        quote=text[row[0].start : value_cell.end],
+                        start=row[0].start,
+                        end=value_cell.end,
+                        line=line_of(line_starts, row[0].start),
+                        value_start=value_cell.start,
+                        value_end=value_cell.end,
+                        note=f"table: {label} / {table.header[column].text}",
+                    )
+                )
     return figures
+
+
+def _total_column(table: Table, pattern: str, year: int | None) -> int | None:
+    """The column of this year whose header matches (预算 columns of other years are not ours)."""
+    for i, cell in enumerate(table.header[1:], 1):
+        years = re.findall(r"20[0-9]{2}", cell.text)
+        if re.search(pattern, cell.text) and (not years or year is None or str(year) in years):
+            if pattern.startswith("决算") or not re.search(r"决算|实际|执行数", cell.text):
+                return i
+    return None
 
 
 def _value_column(table: Table, year: int | None) -> int | None:

@@ -1,0 +1,430 @@
+"""Finding report files and reading them (.txt, .md, .docx, .pdf) into cleaned display text."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.cleaning import clean_text
+from core.encodings import decode_text, looks_binary
+from core.models import Page, Report
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+OLD_WORD_SUFFIXES = (".doc", ".wps")
+"""Old binary Word/WPS files: listed as reports so that reading them explains what to do."""
+OLD_WORD_KINDS = ("doc", "wps")
+
+NO_TEXT_ON_PAGE = "no text on this page (scanned image? needs OCR)"
+UNMAPPED_GLYPHS = "unmapped glyphs: text cannot be read (needs OCR)"
+UNMAPPED_SHARE = 0.3
+"""Share of unreadable characters above which a PDF page's text is not trusted."""
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_OOXML = "EncryptedPackage".encode("utf-16-le")
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+@dataclass(frozen=True)
+class FoundFiles:
+    """Report files found under the paths given, and what was left out and why."""
+
+    reports: tuple[Path, ...]
+    skipped: tuple[tuple[Path, str], ...]
+
+
+class _ReadError(Exception):
+    """A file problem, with a stable key and a plain-words explanation."""
+
+    def __init__(self, code: str, problem: str) -> None:
+        super().__init__(problem)
+        self.code = code
+        self.problem = problem
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding files
+
+
+def _classify(path: Path) -> str | None:
+    """None when the file is a report to read, else why it is skipped."""
+    suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        return "temporary lock file of Word/WPS (the document is open there)"
+    if suffix in SUPPORTED_SUFFIXES or suffix in OLD_WORD_SUFFIXES:
+        return None
+    return f"not a report file ({suffix})" if suffix else "not a report file (no suffix)"
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
+
+
+class _Finder:
+    def __init__(self) -> None:
+        self.reports: list[Path] = []
+        self.skipped: list[tuple[Path, str]] = []
+        self.seen_files: dict[str, Path] = {}
+        self.seen_folders: set[str] = set()
+
+    def add_file(self, path: Path) -> None:
+        reason = _classify(path)
+        if reason is not None:
+            self.skipped.append((path, reason))
+            return
+        real = _real(path)
+        if real in self.seen_files:
+            self.skipped.append((path, f"same file as {self.seen_files[real]}"))
+            return
+        self.seen_files[real] = path
+        self.reports.append(path)
+
+    def walk(self, folder: Path) -> None:
+        real = _real(folder)
+        if real in self.seen_folders:
+            self.skipped.append((folder, "folder already searched (a link back into the tree)"))
+            return
+        self.seen_folders.add(real)
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except PermissionError:
+            self.skipped.append((folder, "cannot open folder: permission denied"))
+            return
+        except OSError as exc:
+            self.skipped.append((folder, f"cannot open folder: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            path = folder / entry.name
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = not is_dir and entry.is_file()
+            except OSError as exc:
+                self.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
+                continue
+            if is_dir:
+                self.walk(path)
+            elif is_file:
+                self.add_file(path)
+            elif entry.is_symlink():
+                self.skipped.append((path, "broken link: its target does not exist"))
+            else:
+                self.skipped.append((path, "not a regular file"))
+
+
+def find_reports(paths: Sequence[Path]) -> FoundFiles:
+    """The report files among the given files and folders (folders searched recursively, in
+    sorted order, hidden folders and files left out), and the paths skipped with a reason."""
+    finder = _Finder()
+    for path in paths:
+        try:
+            if path.is_dir():
+                finder.walk(path)
+            elif path.is_file():
+                finder.add_file(path)
+            elif os.path.lexists(path) and not path.is_symlink():
+                finder.skipped.append((path, "not a regular file"))
+            else:
+                finder.skipped.append((path, "no such file or folder"))
+        except OSError as exc:
+            finder.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
+    return FoundFiles(tuple(finder.reports), tuple(finder.skipped))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading one file
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise _ReadError("not_a_file", "this is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise _ReadError("not_a_file", "not a regular file")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise _ReadError("not_found", "no such file") from None
+    except PermissionError:
+        raise _ReadError("permission", "permission denied: the file cannot be opened") from None
+    except IsADirectoryError:
+        raise _ReadError("not_a_file", "this is a folder, not a file") from None
+    except OSError as exc:
+        raise _ReadError("unreadable", f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _text_report(path: Path, data: bytes, kind: str, digest: str) -> Report:
+    if looks_binary(data):
+        raise _ReadError("binary", "this is not a text file (it contains binary data)")
+    decoded = decode_text(data)
+    text = clean_text(decoded.text)
+    if not text.strip():
+        raise _ReadError("empty", "the file contains no text (only whitespace)")
+    note = f"uncertain: {decoded.how}" if decoded.uncertain else decoded.how
+    warnings: tuple[str, ...] = ()
+    if decoded.uncertain:
+        warnings = (f"encoding uncertain: read as {decoded.encoding} ({decoded.how})",)
+    return Report(
+        path=path,
+        sha256=digest,
+        text=text,
+        kind=kind,
+        encoding=decoded.encoding,
+        encoding_note=note,
+        warnings=warnings,
+    )
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+_SKIP_INLINE = frozenset(
+    _W + name for name in ("del", "delText", "instrText", "moveFrom", "pPr", "rPr", "sdtPr")
+) | {_MC + "Fallback"}
+
+
+def _inline_text(element: Any) -> Iterator[str]:
+    """The text of a paragraph's content, in order: runs inside insertions, hyperlinks, content
+    controls and smart tags included; deletions and field instructions left out."""
+    for child in element:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _SKIP_INLINE:
+            continue
+        if tag == _W + "t":
+            yield child.text or ""
+        elif tag in (_W + "tab", _W + "ptab"):
+            yield "\t"
+        elif tag in (_W + "br", _W + "cr"):
+            yield "\n"
+        elif tag == _W + "noBreakHyphen":
+            yield "-"
+        elif tag == _W + "p":  # a paragraph in a text box
+            yield "\n"
+            yield from _inline_text(child)
+        else:
+            yield from _inline_text(child)
+
+
+def _paragraph_text(paragraph: Any) -> str:
+    return "".join(_inline_text(paragraph))
+
+
+def _unwrap(element: Any, wanted: str) -> Iterator[Any]:
+    """Children with the wanted tag, looking through content controls and custom XML."""
+    for child in element:
+        tag = child.tag
+        if tag == wanted:
+            yield child
+        elif tag in (_W + "sdt", _W + "customXml", _W + "ins", _W + "moveTo"):
+            content = child.find(_W + "sdtContent") if tag == _W + "sdt" else child
+            if content is not None:
+                yield from _unwrap(content, wanted)
+
+
+def _is_merge_continuation(cell: Any) -> bool:
+    merge = cell.find(f"{_W}tcPr/{_W}hMerge")
+    return merge is not None and merge.get(_W + "val") != "restart"
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell's paragraphs (and nested tables) on one line, without tabs or line breaks."""
+    parts = [part for part in _block_lines(cell) if part.strip()]
+    return " ".join(parts).replace("\t", " ").replace("\n", " ")
+
+
+def _table_lines(table: Any) -> Iterator[str]:
+    for row in _unwrap(table, _W + "tr"):
+        cells = [cell for cell in _unwrap(row, _W + "tc") if not _is_merge_continuation(cell)]
+        yield "\t".join(_cell_text(cell) for cell in cells)
+
+
+def _block_lines(container: Any) -> Iterator[str]:
+    """One line per paragraph and per table row, in document order."""
+    for child in container:
+        tag = child.tag
+        if tag == _W + "p":
+            yield _paragraph_text(child)
+        elif tag == _W + "tbl":
+            yield from _table_lines(child)
+        elif tag == _W + "sdt":
+            content = child.find(_W + "sdtContent")
+            if content is not None:
+                yield from _block_lines(content)
+        elif tag in (_W + "customXml", _W + "ins", _W + "moveTo"):
+            yield from _block_lines(child)
+
+
+def _docx_report(path: Path, data: bytes, digest: str) -> Report:
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_OOXML in data:
+            raise _ReadError(
+                "encrypted_docx",
+                "the Word file is password-protected: remove the password in Word or WPS "
+                "and save it again as .docx",
+            )
+        raise _old_format()
+    import docx  # lazily: start-up time matters
+
+    try:
+        body = docx.Document(io.BytesIO(data)).element.body
+        raw = "\n".join(_block_lines(body))
+    except Exception:  # python-docx, zipfile and lxml raise many kinds
+        raise _ReadError(
+            "corrupt_docx",
+            "the .docx file is damaged or is not a Word document (it cannot be opened)",
+        ) from None
+    text = clean_text(raw)
+    if not text.strip():
+        raise _ReadError("empty", "the document contains no text")
+    return Report(path=path, sha256=digest, text=text, kind="docx")
+
+
+def _old_format() -> _ReadError:
+    return _ReadError(
+        "old_format",
+        "old binary Word/WPS format (.doc/.wps) cannot be read: "
+        "open it in Word or WPS and save it as .docx",
+    )
+
+
+# --- PDF -------------------------------------------------------------------------------------
+
+
+def _unmapped_share(raw: str) -> float:
+    """Share of the visible characters that are replacement, private-use or control glyphs
+    (PDFium gives the glyph codes of a font without a ToUnicode map as control characters)."""
+    visible = [ch for ch in raw if ch not in " \t\n\r" and unicodedata.category(ch) != "Zs"]
+    if not visible:
+        return 0.0
+    bad = sum(1 for ch in visible if ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cc"))
+    return bad / len(visible)
+
+
+def _page_problem(raw: str, text: str) -> str | None:
+    if _unmapped_share(raw) > UNMAPPED_SHARE:
+        return UNMAPPED_GLYPHS
+    if not text.strip():
+        return NO_TEXT_ON_PAGE
+    return None
+
+
+def _pdf_page_texts(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]  # lazily: start-up time
+    import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
+
+    # Loaded through the raw API: after a document without pages "loads", PDFium's last error
+    # is whatever an earlier file left behind, so PdfDocument(data) would misreport it.
+    raw = pdfium_c.FPDF_LoadMemDocument64(data, len(data), None)
+    if not raw:
+        if pdfium_c.FPDF_GetLastError() in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise _ReadError(
+                "encrypted_pdf", "the PDF is password-protected: remove the password first"
+            )
+        raise _ReadError(
+            "corrupt_pdf", "the PDF file is damaged or is not a PDF (it cannot be opened)"
+        )
+    document = pdfium.PdfDocument(raw)  # takes ownership: closing it closes the document
+    texts: list[str] = []
+    try:
+        if len(document) == 0:
+            raise _ReadError("corrupt_pdf", "the PDF has no pages")
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                textpage = page.get_textpage()
+                try:
+                    texts.append(textpage.get_text_range())
+                finally:
+                    textpage.close()
+            finally:
+                page.close()
+    except _ReadError:
+        raise
+    except Exception:  # PdfiumError, or anything else a damaged file provokes
+        raise _ReadError(
+            "corrupt_pdf", f"the PDF file is damaged: page {len(texts) + 1} cannot be read"
+        ) from None
+    finally:
+        document.close()
+    return texts
+
+
+def _pdf_report(path: Path, data: bytes, digest: str) -> Report:
+    raws = _pdf_page_texts(data)
+    pages: list[Page] = []
+    parts: list[str] = []
+    warnings: list[str] = []
+    offset = 0
+    for number, raw in enumerate(raws, start=1):
+        text = clean_text(raw)
+        problem = _page_problem(raw, text)
+        if number > 1:
+            offset += 1  # the "\n" joining pages
+        pages.append(Page(number, offset, offset + len(text), problem))
+        parts.append(text)
+        offset += len(text)
+        if problem:
+            warnings.append(f"page {number}: {problem}")
+    if all(page.problem == NO_TEXT_ON_PAGE for page in pages):
+        count = "its only page" if len(pages) == 1 else f"any of its {len(pages)} pages"
+        raise _ReadError(
+            "no_text",
+            f"the PDF has no text on {count} (a scanned image?): it needs OCR first",
+        )
+    return Report(
+        path=path,
+        sha256=digest,
+        text="\n".join(parts),
+        kind="pdf",
+        pages=tuple(pages),
+        warnings=tuple(warnings),
+    )
+
+
+# --- Dispatch --------------------------------------------------------------------------------
+
+
+def _read(path: Path, kind: str, data: bytes, digest: str) -> Report:
+    if not data:
+        raise _ReadError("empty", "the file is empty (0 bytes)")
+    if kind in OLD_WORD_KINDS:
+        if not data.startswith(_ZIP_MAGIC):
+            raise _old_format()
+        kind = "docx"  # a .docx package saved under an old name
+    if kind == "docx":
+        return _docx_report(path, data, digest)
+    if kind == "pdf":
+        return _pdf_report(path, data, digest)
+    return _text_report(path, data, kind, digest)
+
+
+def read_report(path: Path) -> Report:
+    """The report in a file, read into cleaned display text. Never raises for a file problem:
+    the Report then has empty text, an `error` naming the file and a stable `error_code`."""
+    kind = path.suffix.lower().lstrip(".") or "txt"
+    digest = ""
+    try:
+        data = _read_bytes(path)
+        digest = hashlib.sha256(data).hexdigest()
+        return _read(path, kind, data, digest)
+    except _ReadError as problem:
+        return Report(
+            path=path,
+            sha256=digest,
+            text="",
+            kind=kind,
+            error=f"{path}: {problem.problem}",
+            error_code=problem.code,
+        )
