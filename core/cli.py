@@ -27,7 +27,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="jixiao", description="Review performance self-evaluation reports.")
-    parser.add_argument("--config", type=Path, help=f"config file (default: ./{DEFAULT_CONFIG_NAME})")
+    parser.add_argument(
+        "--config", type=Path, help=f"config file (default: ./{DEFAULT_CONFIG_NAME})"
+    )
     parser.add_argument("--lang", choices=("zh", "en"), help="language of labels and messages")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract figures and projects from reports")

@@ -25,7 +25,9 @@ class Config:
 
     lang: str = "zh"
     """Language of labels and messages: "zh" or "en"."""
-    field_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    field_aliases: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     """Extra literal labels per field key, e.g. {"spending_total": ("支出决算数",)}."""
 
 

@@ -1,4 +1,4 @@
-"""Read the vocabulary's figures out of a report's display text, each with the text that states it."""
+"""Read the vocabulary's figures out of a report's text, each with the text that states it."""
 
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from functools import lru_cache
 from core.identity import find_unit, find_year
 from core.models import Extraction, Figure, Report
 from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
-from core.projects import find_project_lists, choose_projects
+from core.projects import choose_projects, find_project_lists
 from core.rules import FIELD_RULES, RULES_BY_KEY, SUM_RELATIONS, FieldRule
 from core.tables import table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
 _BRIDGE_WORDS = (
-    r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年|累计|涉及"
+    r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年"
+    r"|累计|涉及"
     r"|金额|总额|数|资金|了|额|[（(](?:单位[:：])?(?:万元|元|亿元|人|%)[）)]"
 )
 _BRIDGE_RE = re.compile(rf"(?:{_BRIDGE_WORDS}){{0,8}}")
@@ -27,7 +28,9 @@ _MAX_BRIDGE = 16
 # A label right after these words states last year's figure or a change, not this year's.
 _PREVIOUS_YEAR_RE = re.compile(r"(?:上年|去年|上一年|上年度|同期|比|较)(?:度)?(?:的)?$")
 # A label after these words states the whole region's economy, not the unit's budget.
-_REGION_RE = re.compile(r"(?:全镇|全乡|全县|全区|全市|全街道|辖区|地区|全域)(?:实现|完成)?(?:财政)?$")
+_REGION_RE = re.compile(
+    r"(?:全镇|全乡|全县|全区|全市|全街道|辖区|地区|全域)(?:实现|完成)?(?:财政)?$"
+)
 # After the number: a threshold or a range ("90分以上", "100万元以下"), not a stated figure.
 _THRESHOLD_RE = re.compile(r"^\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|以内|至|~|～|的)")
 # A retiree-inclusive total: "58人（含离退休16人）".
@@ -35,10 +38,22 @@ _INCLUDES_RETIRED_RE = re.compile(
     r"^\s*[（(]?\s*(?:含|包括|其中)[^。；\n]{0,6}(?:离退休|退休)|^\s*[，,]\s*其中(?:在职|在编|在岗)"
 )
 _GRADE_RE = re.compile(r"[“\"「]?(优秀|良好|优|良|中等|中|合格|差|较差|不合格)[”\"」]?")
-_GRADE_VALUE = {"优秀": "优", "优": "优", "良好": "良", "良": "良", "中等": "中", "中": "中",
-                "合格": "中", "差": "差", "较差": "差", "不合格": "差"}
+_GRADE_VALUE = {
+    "优秀": "优",
+    "优": "优",
+    "良好": "良",
+    "良": "良",
+    "中等": "中",
+    "中": "中",
+    "合格": "中",
+    "差": "差",
+    "较差": "差",
+    "不合格": "差",
+}
 # "优、良、中、差" (the bands) or "“优”项目18个" (a count of projects): not the report's grade.
-_GRADE_LIST_RE = re.compile(r"(?:[、/，,和或]\s*[“\"]?(?:优|良|中|差|合格)|\s*(?:项目|的|个|等级|类|档))")
+_GRADE_LIST_RE = re.compile(
+    r"(?:[、/，,和或]\s*[“\"]?(?:优|良|中|差|合格)|\s*(?:项目|的|个|等级|类|档))"
+)
 # A sentence about project expenditure: the budget words in it are the projects' figures.
 _PROJECT_SCOPE_RE = re.compile(
     r"项目(?:支出)?(?:共计?|合计|总计|共有)?\s*[0-9０-９一二三四五六七八九十两百]+\s*[个项]"
@@ -155,8 +170,17 @@ def _candidate_after(
         grade = _GRADE_RE.match(text, value_at)
         if grade is None or _GRADE_LIST_RE.match(text, grade.end()):
             return None
-        return _Candidate(rule, field, weak, start, end, grade.start(1), grade.end(), None,
-                          _GRADE_VALUE[grade.group(1)])
+        return _Candidate(
+            rule,
+            field,
+            weak,
+            start,
+            end,
+            grade.start(1),
+            grade.end(),
+            None,
+            _GRADE_VALUE[grade.group(1)],
+        )
     # The bridge may swallow a trailing space or "数" that belongs before a number further on:
     # accept the first number starting inside or right after the bridge.
     number = numbers.get(value_at)
@@ -177,7 +201,7 @@ def _candidate_after(
 def _zero_after(
     text: str, rule: FieldRule, field: str, weak: bool, start: int, end: int, at: int
 ) -> _Candidate | None:
-    """"因公出国（境）费为零" states an amount of 0."""
+    """ "因公出国（境）费为零" states an amount of 0."""
     if rule.unit != "万元" or not text.startswith("零", at) or text.startswith("零星", at):
         return None
     zero = Number(Decimal(0), "万元", at, at + 1, at + 1, 0)
@@ -223,7 +247,11 @@ def _value_in_unit(number: Number, unit: str) -> tuple[Decimal | int, str, str]:
         return to_wan(number.value, number.unit), "万元", number.unit
     if unit in ("人", "个"):
         return int(number.value), unit, number.unit
-    return number.value.normalize() if number.value != number.value.to_integral() else number.value, unit, number.unit
+    return (
+        number.value.normalize() if number.value != number.value.to_integral() else number.value,
+        unit,
+        number.unit,
+    )
 
 
 def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]:
@@ -287,7 +315,11 @@ def _read_slips_in_sums(figures: list[Figure]) -> list[Figure]:
     for relation in SUM_RELATIONS:
         members = [by_field.get(k) for k in (relation.total, *relation.parts)]
         present = [m for m in members if m is not None and isinstance(m.value, Decimal)]
-        if members[0] is None or len(present) < 3 or any(m.note.startswith("written") for m in present):
+        if (
+            members[0] is None
+            or len(present) < 3
+            or any(m.note.startswith("written") for m in present)
+        ):
             continue
         if _relation_holds(members):
             continue
@@ -329,7 +361,10 @@ def _slip_reason(
         if other is fig or other.unit != "万元" or other.as_written_unit == "元":
             continue
         if isinstance(other.value, Decimal) and abs(other.value - as_wan) <= _tolerance(fig, other):
-            return f"equals {RULES_BY_KEY[other.field].label_zh if other.field in RULES_BY_KEY else other.field} {other.value}万元"
+            label = (
+                RULES_BY_KEY[other.field].label_zh if other.field in RULES_BY_KEY else other.field
+            )
+            return f"equals {label} {other.value}万元"
     for relation in SUM_RELATIONS:
         if relation.total != fig.field:
             continue

@@ -63,7 +63,9 @@ def find_unit(text: str, path: Path | None = None) -> str | None:
     for line in head:
         if _TITLE_WORDS_RE.search(line):
             title = _TITLE_UNIT_RE.match(line)
-            name = re.sub(r"\s*(?:20|19)[0-9]{2}\s*年度?$", "", title.group("name")) if title else ""
+            name = (
+                re.sub(r"\s*(?:20|19)[0-9]{2}\s*年度?$", "", title.group("name")) if title else ""
+            )
             if is_unit_name(name):
                 return _most_complete(name, text)
     for line in head + _tail_lines(text):
@@ -97,7 +99,9 @@ def _most_complete(name: str, text: str) -> str:
 
 
 # Words that run into a name in prose ("现将2024年度徐闻县…") and are not part of it.
-_LEADING_WORDS_RE = re.compile(r"^(?:年度|年|度|现将|我们|我|本|对|由|在|关于|的|为|是|中共|根据|将|及|和|与)+")
+_LEADING_WORDS_RE = re.compile(
+    r"^(?:年度|年|度|现将|我们|我|本|对|由|在|关于|的|为|是|中共|根据|将|及|和|与)+"
+)
 
 
 def _town_names(text: str) -> Counter[str]:

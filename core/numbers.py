@@ -1,4 +1,4 @@
-"""Numbers as Chinese reports write them: amounts, percentages, counts, 大写 and Chinese numerals."""
+"""Numbers as Chinese reports write them: amounts, rates, counts, 大写 and Chinese numerals."""
 
 from __future__ import annotations
 
@@ -38,13 +38,38 @@ NUMBER_RE = re.compile(
 _CODE_BEFORE = re.compile(r"[A-Za-z0-9０-９_/\\.\-—－]$")
 _CODE_AFTER = re.compile(r"^(?:[A-Za-z_/\\]|[\-—－][0-9０-９]|[.．][0-9０-９]|[0-9０-９])")
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_COUNT_RE = re.compile(r"(?P<num>[零〇一二两三四五六七八九十百千]{1,8})(?P<unit>个|名|人|项|家)")
 
-_DAXIE_DIGITS = {"零": 0, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5,
-                 "陆": 6, "陸": 6, "柒": 7, "捌": 8, "玖": 9}
+_DAXIE_DIGITS = {
+    "零": 0,
+    "壹": 1,
+    "贰": 2,
+    "貳": 2,
+    "叁": 3,
+    "參": 3,
+    "肆": 4,
+    "伍": 5,
+    "陆": 6,
+    "陸": 6,
+    "柒": 7,
+    "捌": 8,
+    "玖": 9,
+}
 _DAXIE_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
 DAXIE_RE = re.compile(
     r"(?:人民币)?(?P<num>[零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億]+(?:[圆元][零壹贰叁肆伍陆柒捌玖角分]*)?整?)"
@@ -70,7 +95,7 @@ class Number:
 
     @property
     def kind(self) -> str:
-        """"money", "percent", "persons", "count", "score", "date" or "plain"."""
+        """ "money", "percent", "persons", "count", "score", "date" or "plain"."""
         return unit_kind(self.unit)
 
     def in_wan(self) -> Decimal | None:
@@ -203,7 +228,9 @@ def parse_daxie(text: str) -> Decimal | None:
         else:
             return None
     total += section + digit
-    cents = re.fullmatch(r"(?:零)?(?:([壹贰叁肆伍陆柒捌玖])角)?(?:([壹贰叁肆伍陆柒捌玖])分)?", fraction)
+    cents = re.fullmatch(
+        r"(?:零)?(?:([壹贰叁肆伍陆柒捌玖])角)?(?:([壹贰叁肆伍陆柒捌玖])分)?", fraction
+    )
     if cents is None:
         return None
     if cents.group(1):

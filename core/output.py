@@ -158,7 +158,11 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh") -> st
         out.extend(f"  ! {w}" for w in ex.report.warnings)
         for f in ex.figures:
             slip = f.note.startswith("written")
-            written = (f" (原文{f.as_written_unit})" if lang == "zh" else f" (as {f.as_written_unit})") if slip else ""
+            written = (
+                (f" (原文{f.as_written_unit})" if lang == "zh" else f" (as {f.as_written_unit})")
+                if slip
+                else ""
+            )
             out.append(
                 "  "
                 + pad(field_label(f.field, lang), 25)

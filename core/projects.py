@@ -52,7 +52,7 @@ def find_project_lists(text: str, line_starts: Sequence[int]) -> tuple[tuple[Pro
 def choose_projects(
     lists: Sequence[tuple[Project, ...]], spending_project: Figure | None
 ) -> tuple[Project, ...]:
-    """The report's project list: a table, else the list whose items add up to 项目支出, else the first."""
+    """The report's project list: a table, else the list adding up to 项目支出, else the first."""
     if not lists:
         return ()
     tables = [lst for lst in lists if lst[0].source == "table"]
@@ -66,7 +66,9 @@ def choose_projects(
     return min(lists, key=lambda lst: lst[0].start)
 
 
-def _table_projects(table: Table, text: str, line_starts: Sequence[int], line_of) -> tuple[Project, ...]:  # type: ignore[no-untyped-def]
+def _table_projects(
+    table: Table, text: str, line_starts: Sequence[int], line_of
+) -> tuple[Project, ...]:  # type: ignore[no-untyped-def]
     name_col = table.column(_NAME_COLUMN)
     if name_col is None:
         return ()
@@ -95,7 +97,11 @@ def _table_projects(table: Table, text: str, line_starts: Sequence[int], line_of
             continue
         amount = _cell_value(row, amount_col)
         score = _cell_value(row, score_col)
-        grade = _GRADES.get(row[grade_col].text) if grade_col is not None and grade_col < len(row) else None
+        grade = (
+            _GRADES.get(row[grade_col].text)
+            if grade_col is not None and grade_col < len(row)
+            else None
+        )
         projects.append(
             Project(
                 name=name,
@@ -150,7 +156,11 @@ def _inline_lists(text: str, line_starts: Sequence[int], line_of) -> list[tuple[
 
 
 def _split_items(
-    text: str, start: int, end: int, line_starts: Sequence[int], line_of  # type: ignore[no-untyped-def]
+    text: str,
+    start: int,
+    end: int,
+    line_starts: Sequence[int],
+    line_of,  # type: ignore[no-untyped-def]
 ) -> tuple[Project, ...]:
     """Split "名称A130.7万元、名称B9.9万元、…" at its amounts; a name may itself contain 、."""
     items = []
@@ -177,7 +187,12 @@ def _valid_name(name: str) -> bool:
 
 
 def _inline_project(
-    text: str, name: str, name_start: int, number: Number, line_starts: Sequence[int], line_of  # type: ignore[no-untyped-def]
+    text: str,
+    name: str,
+    name_start: int,
+    number: Number,
+    line_starts: Sequence[int],
+    line_of,  # type: ignore[no-untyped-def]
 ) -> Project:
     return Project(
         name=name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -320,7 +321,85 @@ def _page_problem(raw: str, text: str) -> str | None:
     return None
 
 
-def _pdf_page_texts(data: bytes) -> list[str]:
+# A line that runs to the right margin and does not end a sentence was wrapped by the layout,
+# not by the author: "项目支出2,872.4" + "4万元" is one line of text.
+_SENTENCE_END = tuple("。；;！!？?：:")
+_LIST_MARKER_RE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]{1,2}[.、．](?![0-9]))"
+)
+
+
+_FIRST_WORD_RE = re.compile(r"\s*(?:[0-9A-Za-z.,%％·\-]+|.)")
+
+
+def _unwrapped_text(textpage: Any, page_width: float) -> tuple[str, bool]:
+    """A page's text with the layout's soft line wraps joined, and whether its last line runs
+    on to the next page.
+
+    A line was wrapped by the layout when the first word of the next line would not have fitted
+    after it (a number such as 4,898.86 is never split by a typesetter, so the line before it
+    may end short of the margin) and it does not end a sentence.
+    """
+    raw = textpage.get_text_range()
+    lines = raw.replace("\r\n", "\n").split("\n")
+    # Character indices are UTF-16 units; PDFium counts each generated "\r\n" as two.
+    starts, index = [], 0
+    for line in lines:
+        starts.append(index)
+        index += len(line.encode("utf-16-le")) // 2 + 2
+
+    def box(i: int) -> tuple[float, float, float, float]:
+        return tuple(textpage.get_charbox(i))  # type: ignore[return-value]
+
+    rights: list[float | None] = []
+    lefts: list[float] = []
+    first_words: list[float] = []
+    char_widths: list[float] = []
+    for line, start in zip(lines, starts, strict=True):
+        width = len(line.encode("utf-16-le")) // 2
+        if line and textpage.get_text_range(start, width) != line:
+            return "\n".join(lines), False  # indices do not line up: leave the lines as they are
+        if not line.strip():
+            rights.append(None)
+            first_words.append(0.0)
+            continue
+        last = box(start + width - 1)
+        rights.append(last[2])
+        char_widths.append(last[2] - last[0])
+        lefts.append(box(start + len(line) - len(line.lstrip()))[0])
+        word = _FIRST_WORD_RE.match(line)
+        word_end = start + len(word.group(0).encode("utf-16-le")) // 2 - 1 if word else start
+        first_words.append(box(word_end)[2] - box(start)[0])
+    known = [r for r in rights if r is not None]
+    if len(known) < 3:
+        return "\n".join(lines), False
+    # The text block's right edge: the longest line, or the left margin mirrored on a page of
+    # short lines (a table).
+    margin = max(max(known), page_width - min(lefts))
+    char = sorted(char_widths)[len(char_widths) // 2] or 1.0
+
+    def runs_on(i: int, next_word: float) -> bool:
+        right = rights[i]
+        return (
+            right is not None
+            and right + next_word + 0.5 * char >= margin - 1.0
+            and not lines[i].rstrip().endswith(_SENTENCE_END)
+        )
+
+    out = lines[0]
+    for i in range(1, len(lines)):
+        wrapped = (
+            lines[i].strip() != ""
+            and runs_on(i - 1, first_words[i])
+            and not _LIST_MARKER_RE.match(lines[i])
+        )
+        out += ("" if wrapped else "\n") + lines[i]
+    last = max((i for i, line in enumerate(lines) if line.strip()), default=0)
+    # The next page's first word is unknown: allow a word of up to six characters.
+    return out.rstrip("\n"), runs_on(last, 6 * char)
+
+
+def _pdf_page_texts(data: bytes) -> list[tuple[str, bool]]:
     import pypdfium2 as pdfium  # type: ignore[import-untyped]  # lazily: start-up time
     import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
@@ -336,7 +415,7 @@ def _pdf_page_texts(data: bytes) -> list[str]:
             "corrupt_pdf", "the PDF file is damaged or is not a PDF (it cannot be opened)"
         )
     document = pdfium.PdfDocument(raw)  # takes ownership: closing it closes the document
-    texts: list[str] = []
+    texts: list[tuple[str, bool]] = []
     try:
         if len(document) == 0:
             raise _ReadError("corrupt_pdf", "the PDF has no pages")
@@ -345,7 +424,7 @@ def _pdf_page_texts(data: bytes) -> list[str]:
             try:
                 textpage = page.get_textpage()
                 try:
-                    texts.append(textpage.get_text_range())
+                    texts.append(_unwrapped_text(textpage, page.get_width()))
                 finally:
                     textpage.close()
             finally:
@@ -367,14 +446,19 @@ def _pdf_report(path: Path, data: bytes, digest: str) -> Report:
     parts: list[str] = []
     warnings: list[str] = []
     offset = 0
-    for number, raw in enumerate(raws, start=1):
+    runs_on = False
+    for number, (raw, next_runs_on) in enumerate(raws, start=1):
         text = clean_text(raw)
         problem = _page_problem(raw, text)
         if number > 1:
-            offset += 1  # the "\n" joining pages
+            # A line wrapped onto the next page continues it; otherwise pages are lines apart.
+            joiner = "" if runs_on and text and not _LIST_MARKER_RE.match(text) else "\n"
+            parts.append(joiner)
+            offset += len(joiner)
         pages.append(Page(number, offset, offset + len(text), problem))
         parts.append(text)
         offset += len(text)
+        runs_on = next_runs_on and problem is None
         if problem:
             warnings.append(f"page {number}: {problem}")
     if all(page.problem == NO_TEXT_ON_PAGE for page in pages):
@@ -386,7 +470,7 @@ def _pdf_report(path: Path, data: bytes, digest: str) -> Report:
     return Report(
         path=path,
         sha256=digest,
-        text="\n".join(parts),
+        text="".join(parts),
         kind="pdf",
         pages=tuple(pages),
         warnings=tuple(warnings),

@@ -35,7 +35,10 @@ _PAREN_JING = "[（(]境[）)]"
 
 FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule(
-        "staff_authorized", "编制数", "Authorized staff", "人",
+        "staff_authorized",
+        "编制数",
+        "Authorized staff",
+        "人",
         (
             r"(?:人员|机构)?编制(?:总数|人数|数)",
             r"(?:机构编制部门)?核定(?:编制|人数|人员编制)(?:总数|数|人数)?",
@@ -44,7 +47,10 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         ),
     ),
     FieldRule(
-        "staff_actual", "实有人数", "Staff in post", "人",
+        "staff_actual",
+        "实有人数",
+        "Staff in post",
+        "人",
         (
             r"(?:年[末未底])?(?:实际)?(?:在职|实有|在编在岗|在岗)(?:在编)?(?:人员|人数|职工)(?:总数|数)?",
             r"(?:年[末未底])?实有(?:人员)?",
@@ -52,7 +58,10 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         ),
     ),
     FieldRule(
-        "income_total", "收入合计", "Total income", "万元",
+        "income_total",
+        "收入合计",
+        "Total income",
+        "万元",
         (
             r"(?:本年|全年|部门)?收入(?:合计|总计|总额)",
             r"(?:本年度?|全年)?总收入",
@@ -60,22 +69,36 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         ),
     ),
     FieldRule(
-        "income_general", "一般公共预算收入", "General public budget income", "万元",
+        "income_general",
+        "一般公共预算收入",
+        "General public budget income",
+        "万元",
         (r"一般公共预算(?:财政)?拨款收入",),
         weak_wordings=(r"(?<=其中)一般公共预算(?:财政拨款)?收入",),
     ),
     FieldRule(
-        "income_fund", "政府性基金收入", "Government fund income", "万元",
+        "income_fund",
+        "政府性基金收入",
+        "Government fund income",
+        "万元",
         (r"政府性基金(?:预算)?(?:财政)?拨款收入",),
         weak_wordings=(r"(?<=其中)政府性基金(?:预算)?收入",),
     ),
     FieldRule(
-        "budget_initial", "年初预算", "Initial budget", "万元",
-        (r"(?:整体)?(?:(?<![0-9０-９])年)?初(?:预算|批复预算|部门预算)(?:数|安排|批复|金额|资金)?",),
+        "budget_initial",
+        "年初预算",
+        "Initial budget",
+        "万元",
+        (
+            r"(?:整体)?(?:(?<![0-9０-９])年)?初(?:预算|批复预算|部门预算)(?:数|安排|批复|金额|资金)?",
+        ),
         project_twin="project_budget_initial",
     ),
     FieldRule(
-        "budget_adjusted", "调整预算", "Adjusted budget", "万元",
+        "budget_adjusted",
+        "调整预算",
+        "Adjusted budget",
+        "万元",
         (
             r"(?:年中)?调整(?:后的?)?(?:全年)?预算(?:数|金额)?",
             r"预算调整(?:后|数)(?:预算数?)?",
@@ -84,11 +107,17 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         project_twin="",
     ),
     FieldRule(
-        "spending_all", "总支出", "All spending incl. carry-over", "万元",
+        "spending_all",
+        "总支出",
+        "All spending incl. carry-over",
+        "万元",
         (r"(?:本年度?|全年)?总支出",),
     ),
     FieldRule(
-        "spending_total", "实际支出", "Actual spending", "万元",
+        "spending_total",
+        "实际支出",
+        "Actual spending",
+        "万元",
         (
             r"(?:全年)?(?:完成)?实际支出(?:数|金额)?",
             r"(?:本年度?|全年|当年)(?:财政拨款)?支出(?:合计|总额)?",
@@ -103,27 +132,45 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("spending_basic", "基本支出", "Basic spending", "万元", (r"基本支出",)),
     FieldRule("spending_project", "项目支出", "Project spending", "万元", (r"项目支出",)),
     FieldRule(
-        "spending_personnel", "人员经费", "Personnel spending", "万元",
+        "spending_personnel",
+        "人员经费",
+        "Personnel spending",
+        "万元",
         (r"人员经费", r"工资福利支出"),
     ),
     FieldRule(
-        "spending_public", "公用经费", "Public operating spending", "万元",
+        "spending_public",
+        "公用经费",
+        "Public operating spending",
+        "万元",
         (r"(?:日常)?公用经费",),
     ),
     FieldRule(
-        "sangong_total", "三公经费", "'Three public' expenses", "万元",
+        "sangong_total",
+        "三公经费",
+        "'Three public' expenses",
+        "万元",
         (rf"{_Q}三公{_Q}经费",),
     ),
     FieldRule(
-        "sangong_abroad", "因公出国（境）费", "Official travel abroad", "万元",
+        "sangong_abroad",
+        "因公出国（境）费",
+        "Official travel abroad",
+        "万元",
         (rf"因公出国{_PAREN_JING}?(?:费用?|经费)",),
     ),
     FieldRule(
-        "sangong_reception", "公务接待费", "Official reception", "万元",
+        "sangong_reception",
+        "公务接待费",
+        "Official reception",
+        "万元",
         (r"公务接待(?:费用?|经费)",),
     ),
     FieldRule(
-        "sangong_vehicle", "公务用车购置及运行维护费", "Official vehicles", "万元",
+        "sangong_vehicle",
+        "公务用车购置及运行维护费",
+        "Official vehicles",
+        "万元",
         (
             r"公务用车(?:购置(?:及|和|与))?运行(?:维护|维修)?(?:费用?|经费)",
             r"公务用车(?:费用?|经费)",
@@ -132,22 +179,34 @@ FIELD_RULES: tuple[FieldRule, ...] = (
     FieldRule("meeting", "会议费", "Meetings", "万元", (r"会议费",)),
     FieldRule("training", "培训费", "Training", "万元", (r"培训费",)),
     FieldRule(
-        "carryover_total", "结转结余", "Carry-over", "万元",
+        "carryover_total",
+        "结转结余",
+        "Carry-over",
+        "万元",
         (
             r"(?:财政资金|年末)?(?:结转(?:和|及|与)?结余|结余(?:和|及|与)?结转)(?:资金|总额|合计|金额)?",
         ),
     ),
     FieldRule(
-        "carryover_rate", "结转结余率", "Carry-over rate", "%",
+        "carryover_rate",
+        "结转结余率",
+        "Carry-over rate",
+        "%",
         (r"(?:年末)?(?:结转(?:和|及)?结余|结余(?:和|及)?结转)率",),
     ),
     FieldRule(
-        "execution_rate", "预算执行率", "Budget execution rate", "%",
+        "execution_rate",
+        "预算执行率",
+        "Budget execution rate",
+        "%",
         (r"(?:单位|部门)?(?:年度)?(?:预算|资金|实际|整体)?(?:执行|支出)率",),
         project_twin="project_execution_rate",
     ),
     FieldRule(
-        "project_count", "项目个数", "Number of projects", "个",
+        "project_count",
+        "项目个数",
+        "Number of projects",
+        "个",
         (
             r"(?<![类的])项目(?:支出)?(?:共计|共有|合计|总计|共)",
             r"(?:涉及|实施|安排|共有|共计)(?:的)?(?:预算)?项目(?:支出)?(?:共计?|合计)?",
@@ -155,22 +214,34 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         ),
     ),
     FieldRule(
-        "project_budget_initial", "项目年初预算", "Projects' initial budget", "万元",
+        "project_budget_initial",
+        "项目年初预算",
+        "Projects' initial budget",
+        "万元",
         (r"(?<![类的])项目(?:支出)?年初预算(?:数|安排)?",),
         scope="project",
     ),
     FieldRule(
-        "project_spending", "项目决算", "Projects' spending", "万元",
+        "project_spending",
+        "项目决算",
+        "Projects' spending",
+        "万元",
         (r"(?<![类的])项目(?:支出)?决算(?:数)?", r"(?<![类的])项目(?:支出)?实际支出(?:数)?"),
         scope="project",
     ),
     FieldRule(
-        "project_execution_rate", "项目支出率", "Projects' execution rate", "%",
+        "project_execution_rate",
+        "项目支出率",
+        "Projects' execution rate",
+        "%",
         (r"(?<![类的])项目(?:支出|资金|预算)?(?:实际)?(?:执行|支出)率",),
         scope="project",
     ),
     FieldRule(
-        "score", "自评得分", "Self-evaluation score", "分",
+        "score",
+        "自评得分",
+        "Self-evaluation score",
+        "分",
         (
             r"(?:绩效评价|自评结果|自评|评价|综合|总|考核)(?:得分|分数|评分)",
             r"(?:自评|评价|考核)总分",
@@ -179,7 +250,10 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         weak_wordings=(r"(?<![满总])得分",),
     ),
     FieldRule(
-        "grade", "评价等级", "Grade", "等级",
+        "grade",
+        "评价等级",
+        "Grade",
+        "等级",
         (
             r"(?:评价|自评|绩效|考核)?(?:等级|等次)",
             r"(?:单位|部门)?(?:自评|评价)结果",
@@ -191,7 +265,9 @@ RULES_BY_KEY: Mapping[str, FieldRule] = {rule.key: rule for rule in FIELD_RULES}
 FIELD_KEYS: tuple[str, ...] = tuple(rule.key for rule in FIELD_RULES)
 
 
-def with_aliases(rules: Sequence[FieldRule], aliases: Mapping[str, Sequence[str]]) -> tuple[FieldRule, ...]:
+def with_aliases(
+    rules: Sequence[FieldRule], aliases: Mapping[str, Sequence[str]]
+) -> tuple[FieldRule, ...]:
     """Add literal label aliases (from config.toml) to the rules; unknown keys raise KeyError."""
     unknown = sorted(set(aliases) - {rule.key for rule in rules})
     if unknown:

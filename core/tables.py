@@ -1,4 +1,4 @@
-"""Tables in display text: Word rows (cells split by tabs) and tables flattened to one cell per line."""
+"""Tables in display text: Word rows (tab-separated cells) and tables flattened one cell a line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from core.models import Figure
 from core.numbers import parse_decimal, to_wan
 
 _NUMERIC_CELL_RE = re.compile(r"^[-−]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\s*%?$")
-_HEADER_WORDS_RE = re.compile(r"名称|金额|预算|决算|序号|得分|自评|等级|执行|合计|项目|年|单位|科目|数")
+_HEADER_WORDS_RE = re.compile(
+    r"名称|金额|预算|决算|序号|得分|自评|等级|执行|合计|项目|年|单位|科目|数"
+)
 _SENTENCE_PUNCT_RE = re.compile(r"[。；;！？]|[，,].{8,}")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
 _UNIT_LINE_RE = re.compile(r"^[（(]?\s*(?:单位\s*[:：]\s*)?(?:亿元|万元|千元|元)\s*[）)]?$")
@@ -73,7 +75,9 @@ def _split_row(line: Cell) -> list[Cell]:
     for match in re.finditer(r"[^\t]+?(?=\t| {2,}|$)", line.text):
         cell = match.group(0).strip()
         if cell:
-            start = line.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            start = (
+                line.start + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            )
             parts.append(Cell(cell, start, start + len(cell)))
     return parts
 
@@ -84,8 +88,10 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
     i = 0
     while i < len(lines):
         header = _split_row(lines[i]) if "\t" in lines[i].text or "  " in lines[i].text else []
-        if len(header) < 3 or any(is_numeric(c.text) for c in header) or not any(
-            _HEADER_WORDS_RE.search(c.text) for c in header
+        if (
+            len(header) < 3
+            or any(is_numeric(c.text) for c in header)
+            or not any(_HEADER_WORDS_RE.search(c.text) for c in header)
         ):
             i += 1
             continue
@@ -126,7 +132,7 @@ def _is_cell_line(line: Cell) -> bool:
 
 
 def _flattened_tables(text: str, lines: list[Cell]) -> list[Table]:
-    """Tables flattened to one cell per line: a header run, then rows (blank-line separated or not)."""
+    """Tables flattened to one cell per line: a header run, then rows (blank lines or not)."""
     tables: list[Table] = []
     i = 0
     while i < len(lines):
@@ -177,7 +183,9 @@ def _shape(text: str, run: list[Cell], groups: list[list[Cell]]) -> Table | None
         width = Counter(len(g) for g in groups).most_common(1)[0][0]
         if 2 <= width <= len(run):
             rows = [
-                tuple(g) for g in groups if 2 <= len(g) <= width and any(is_numeric(c.text) for c in g)
+                tuple(g)
+                for g in groups
+                if 2 <= len(g) <= width and any(is_numeric(c.text) for c in g)
             ]
             if sum(len(r) == width for r in rows) >= 2:
                 return _table(text, tuple(run[-width:]), rows)
@@ -248,10 +256,13 @@ def table_figures(text: str, line_starts: Sequence[int], *, year: int | None) ->
                 continue
             label = row[0].text
             if _TOTAL_ROW_RE.match(label):
-                wanted = [(key, _total_column(table, pattern, year)) for key, pattern in _TOTAL_COLUMNS]
+                wanted = [
+                    (key, _total_column(table, pattern, year)) for key, pattern in _TOTAL_COLUMNS
+                ]
             else:
                 rule = next(
-                    (r for r in money_rules if any(re.fullmatch(w, label) for w in r.wordings)), None
+                    (r for r in money_rules if any(re.fullmatch(w, label) for w in r.wordings)),
+                    None,
                 )
                 wanted = [(rule.key, actual)] if rule else []
             for key, column in wanted:
@@ -283,14 +294,16 @@ def _total_column(table: Table, pattern: str, year: int | None) -> int | None:
     """The column of this year whose header matches (预算 columns of other years are not ours)."""
     for i, cell in enumerate(table.header[1:], 1):
         years = re.findall(r"20[0-9]{2}", cell.text)
-        if re.search(pattern, cell.text) and (not years or year is None or str(year) in years):
-            if pattern.startswith("决算") or not re.search(r"决算|实际|执行数", cell.text):
-                return i
+        this_year = not years or year is None or str(year) in years
+        # A 预算 column header must not be a 决算 one ("2023年预算执行数" states spending).
+        budget_only = pattern.startswith("决算") or not re.search(r"决算|实际|执行数", cell.text)
+        if re.search(pattern, cell.text) and this_year and budget_only:
+            return i
     return None
 
 
 def _value_column(table: Table, year: int | None) -> int | None:
-    """The column a reviewer reads this year's figures from (2023决算 over 2023预算 and 2022决算)."""
+    """The column a reviewer reads this year's figures from (2023决算, not 2023预算/2022决算)."""
     headers = [c.text for c in table.header]
     actual = r"决算|实际|执行数|支出数|完成"
     if year is not None:

@@ -68,7 +68,8 @@ def write_pdf(
         if index in image_pages:
             pdf.image(Image.new("RGB", (120, 160), (235, 235, 225)), x=20, y=20, w=120)
         if text:
-            pdf.multi_cell(0, 8, text)
+            # Chinese typesetting wraps between any two characters, not at spaces.
+            pdf.multi_cell(0, 8, text, wrapmode="CHAR")
     pdf.output(str(path))
     return path
 

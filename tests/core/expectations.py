@@ -24,8 +24,13 @@ def quote_matches(got: str, expected: str) -> bool:
     return got.endswith(expected) or expected.endswith(got)
 
 
-def figure_problems(extraction: Extraction, expected: dict[str, Any]) -> list[str]:
-    """What differs between the extraction's figures and the expected ones (empty: all right)."""
+def figure_problems(
+    extraction: Extraction, expected: dict[str, Any], *, spaces: bool = True
+) -> list[str]:
+    """What differs between the extraction's figures and the expected ones (empty: all right).
+
+    `spaces=False` compares quotes with whitespace removed (PDF text keeps no runs of spaces).
+    """
     problems = []
     text = extraction.report.text
     for key, want in expected.get("figures", {}).items():
@@ -37,12 +42,17 @@ def figure_problems(extraction: Extraction, expected: dict[str, Any]) -> list[st
             problems.append(f"{key}: quote is not the span")
         if not same_value(fig.value, want["value"]):
             problems.append(f"{key}: value {fig.value} != {want['value']}")
-        if not quote_matches(fig.quote, want["quote"]):
+        quote = fig.quote if spaces else "".join(fig.quote.split())
+        if not quote_matches(quote, want["quote"]):
             problems.append(f"{key}: quote {fig.quote!r} != {want['quote']!r}")
         if "as_written_unit" in want and fig.as_written_unit != want["as_written_unit"]:
-            problems.append(f"{key}: as written {fig.as_written_unit!r} != {want['as_written_unit']!r}")
+            problems.append(
+                f"{key}: as written {fig.as_written_unit!r} != {want['as_written_unit']!r}"
+            )
     extra = {f.field for f in extraction.figures} - set(expected.get("figures", {}))
-    problems.extend(f"{key}: not in the report, found {extraction.figure(key)}" for key in sorted(extra))
+    problems.extend(
+        f"{key}: not in the report, found {extraction.figure(key)}" for key in sorted(extra)
+    )
     return problems
 
 

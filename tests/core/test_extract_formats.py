@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -96,29 +96,27 @@ def test_docx_with_tables_tracked_insertions_and_content_controls(tmp_path, expe
         assert got.projects and {p.source for p in got.projects} == {"table"}
 
 
-def pdf_pages(text: str, lines_per_page: int = 40) -> list[str]:
-    """Lines short enough not to wrap (split after full-width punctuation), 40 to a page."""
-    lines: list[str] = []
-    for line in text.split("\n"):
-        pieces = re.split(r"(?<=[，。；])", line.strip())
-        current = ""
-        for piece in pieces:
-            if len(current) + len(piece) > 38 and current:
-                lines.append(current)
-                current = ""
-            current += piece
-        lines.append(current)
+def pdf_pages(text: str, lines_per_page: int = 30) -> list[str]:
+    """The report's lines, 30 to a page; the PDF layout wraps long lines at the margin."""
+    lines = [line.strip("\t") for line in text.split("\n")]  # tabs are a .txt artefact
     return ["\n".join(lines[i : i + lines_per_page]) for i in range(0, len(lines), lines_per_page)]
 
 
-@pytest.mark.parametrize(
-    "expected", [r for r in REPORTS if "青龙" not in r["file"]], ids=[i for i in IDS if "青龙" not in i]
-)
+@pytest.mark.parametrize("expected", REPORTS, ids=IDS)
 def test_pdf_with_an_embedded_cjk_font_extracts_its_figures(tmp_path, expected):
+    """Long lines wrap at the page margin (often inside a number): the reader joins them."""
     text = source_text(expected["file"])
     font = make_cjk_font(tmp_path / "cjk.ttf", text)
     path = write_pdf(tmp_path / "report.pdf", pdf_pages(text), font)
     report = read_report(path)
     assert report.error is None and report.kind == "pdf"
     assert len(report.pages) > 1 and all(p.problem is None for p in report.pages)
-    assert figure_problems(extract(report), {"figures": expected["figures"]}) == []
+    got = extract(report)
+    # A PDF keeps no runs of spaces: compare quotes without them.
+    figures = {
+        k: v | {"quote": "".join(v["quote"].split())} for k, v in expected["figures"].items()
+    }
+    assert figure_problems(got, {"figures": figures}, spaces=False) == []
+    assert [(p.name, p.amount) for p in got.projects] == [
+        (p["name"], Decimal(str(p["amount"]))) for p in expected.get("projects", [])
+    ]

@@ -33,7 +33,11 @@ def score(extractions) -> tuple[float, float]:
         found += len(ex.figures)
         for key, want in expected["figures"].items():
             fig = ex.figure(key)
-            if fig and same_value(fig.value, want["value"]) and quote_matches(fig.quote, want["quote"]):
+            if (
+                fig
+                and same_value(fig.value, want["value"])
+                and quote_matches(fig.quote, want["quote"])
+            ):
                 right += 1
     return right / found, right / wanted
 
@@ -50,3 +54,8 @@ def test_unit_and_year(extractions, expected):
         expected["unit"],
         expected["year"],
     )
+
+
+@pytest.mark.parametrize("expected", EXPECTED, ids=[r["file"][:3] for r in EXPECTED])
+def test_projects(extractions, expected):
+    assert project_problems(extractions[expected["file"]], expected) == []

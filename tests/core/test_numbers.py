@@ -46,7 +46,9 @@ def test_finds_the_number_its_unit_and_its_amount_in_wan(text, value, unit, wan)
     assert number.unit == unit
     assert number.in_wan() == (None if wan is None else Decimal(wan))
     # The span covers the number as written, from its first digit.
-    assert text[number.start].translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit()
+    assert (
+        text[number.start].translate(str.maketrans("０１２３４５６７８９", "0123456789")).isdigit()
+    )
 
 
 @pytest.mark.parametrize(
