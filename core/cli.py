@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -80,7 +81,8 @@ def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: s
     if fmt == "json":
         text = json.dumps(out.to_json_data(extractions), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "table":
-        text = out.render_listing(extractions, lang=lang)
+        width = shutil.get_terminal_size((120, 24)).columns if output is None else 120
+        text = out.render_listing(extractions, lang=lang, width=width)
     else:
         frame = out.figures_frame(extractions, lang=lang)
         if fmt == "csv" and output is None:

@@ -15,7 +15,7 @@ from core.models import Extraction, Figure, Report
 from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
 from core.projects import choose_projects, find_project_lists
 from core.rules import FIELD_RULES, RULES_BY_KEY, SUM_RELATIONS, FieldRule
-from core.tables import table_figures
+from core.tables import find_tables, table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
 _BRIDGE_WORDS = (
@@ -98,17 +98,19 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
     candidates = _prose_candidates(text, tuple(rules), numbers)
     line_starts = _line_starts(text)
     figures = [_to_figure(text, c, line_starts) for c in candidates]
-    figures.extend(table_figures(text, line_starts, year=find_year(text, report.path)))
+    year = find_year(text, report.path)
+    tables = find_tables(text)
+    figures.extend(table_figures(text, line_starts, tables, year=year))
     chosen = _choose(figures, tuple(rules))
     chosen = _read_unit_slips(chosen, _dominant_money_unit(numbers.values()))
     chosen = _read_slips_in_sums(chosen)
-    lists = find_project_lists(text, line_starts)
+    lists = find_project_lists(text, line_starts, tables)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
     return Extraction(
         report=report,
         unit=find_unit(text, report.path),
-        year=find_year(text, report.path),
+        year=year,
         figures=tuple(chosen),
         projects=projects,
         project_lists=lists,

@@ -141,8 +141,10 @@ def format_value(value: FigureValue, unit: str) -> str:
     return f"{shown} {unit}" if unit not in ("等级", "文本") else shown
 
 
-def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh") -> str:
-    """An aligned, readable listing of every report's figures and projects."""
+def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width: int = 120) -> str:
+    """An aligned, readable listing of every report's figures and projects, `width` columns wide."""
+    quote_width = max(16, width - 58)
+    name_width = max(20, width - 40)
     out: list[str] = []
     for ex in extractions:
         # File names come from the user's disk: never let them act on the terminal.
@@ -165,11 +167,11 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh") -> st
             )
             out.append(
                 "  "
-                + pad(field_label(f.field, lang), 25)
+                + pad(field_label(f.field, lang), 24)
                 + " "
-                + pad(format_value(f.value, f.unit) + written, 26)
+                + pad(format_value(f.value, f.unit) + written, 23)
                 + f" L{f.line:<5} "
-                + pad(f.quote.replace("\n", " ⏎ "), 48).rstrip()
+                + pad(f.quote.replace("\n", " ⏎ "), quote_width).rstrip()
             )
         if ex.projects:
             title = "项目" if lang == "zh" else "Projects"
@@ -177,6 +179,6 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh") -> st
             for p in ex.projects:
                 amount = "" if p.amount is None else format_value(p.amount, "万元")
                 extra = " ".join(x for x in (p.score and f"{p.score}分", p.grade) if x)
-                out.append(f"    {pad(p.name, 56)} {pad(amount, 16)} {extra}".rstrip())
+                out.append(f"    {pad(p.name, name_width)} {pad(amount, 16)} {extra}".rstrip())
         out.append("")
     return "\n".join(out)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from core.models import Figure, Project
 from core.numbers import Number, find_numbers, parse_decimal, to_wan
 from core.rules import FIELD_RULES
-from core.tables import Table, find_tables
+from core.tables import Table
 
 _NAME_COLUMN = r"项目名称|名称|^项目$"
 _AMOUNT_COLUMN = r"金额|预算|资金|决算|执行数|支出|万元|投入"
@@ -33,12 +33,14 @@ _NUMBERED_LINE_RE = re.compile(
 _FIELD_LABEL_RES = [re.compile(w) for rule in FIELD_RULES for w in rule.wordings]
 
 
-def find_project_lists(text: str, line_starts: Sequence[int]) -> tuple[tuple[Project, ...], ...]:
+def find_project_lists(
+    text: str, line_starts: Sequence[int], tables: Sequence[Table]
+) -> tuple[tuple[Project, ...], ...]:
     """Every project list in the report: tables first, then inline and numbered lists."""
     from core.extract import line_of  # local: extract imports this module
 
     lists: list[tuple[Project, ...]] = []
-    for table in find_tables(text):
+    for table in tables:
         projects = _table_projects(table, text, line_starts, line_of)
         if projects:
             lists.append(projects)

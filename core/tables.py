@@ -240,14 +240,16 @@ _TOTAL_COLUMNS = (
 )
 
 
-def table_figures(text: str, line_starts: Sequence[int], *, year: int | None) -> list[Figure]:
+def table_figures(
+    text: str, line_starts: Sequence[int], tables: Sequence[Table], *, year: int | None
+) -> list[Figure]:
     """Figures stated in tables whose rows are labelled with a field (基本支出, 合计, …)."""
     from core.extract import line_of  # local: extract imports this module
     from core.rules import FIELD_RULES
 
     figures: list[Figure] = []
     money_rules = [r for r in FIELD_RULES if r.unit == "万元" and r.scope == "unit"]
-    for table in find_tables(text):
+    for table in tables:
         if not table.unit:
             continue
         actual = _value_column(table, year)
