@@ -89,9 +89,12 @@ def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: s
             sys.stdout.write(frame.write_csv())
             return
         assert output is not None
-        {"csv": frame.write_csv, "parquet": frame.write_parquet, "xlsx": frame.write_excel}[fmt](
-            output
-        )
+        if fmt == "csv":
+            frame.write_csv(output)
+        elif fmt == "parquet":
+            frame.write_parquet(output)
+        else:
+            frame.write_excel(output)
         return
     if output is None:
         sys.stdout.write(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from core.identity import find_unit, find_year
+from core.lines import line_of, line_starts
 from core.models import Extraction, Figure, Report
 from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
 from core.projects import choose_projects, find_project_lists
@@ -96,15 +96,15 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
         return Extraction(report=report)
     numbers = _numbers_by_start(text)
     candidates = _prose_candidates(text, tuple(rules), numbers)
-    line_starts = _line_starts(text)
-    figures = [_to_figure(text, c, line_starts) for c in candidates]
+    starts = line_starts(text)
+    figures = [_to_figure(text, c, starts) for c in candidates]
     year = find_year(text, report.path)
     tables = find_tables(text)
-    figures.extend(table_figures(text, line_starts, tables, year=year))
+    figures.extend(table_figures(text, starts, tables, year=year))
     chosen = _choose(figures, tuple(rules))
     chosen = _read_unit_slips(chosen, _dominant_money_unit(numbers.values()))
     chosen = _read_slips_in_sums(chosen)
-    lists = find_project_lists(text, line_starts, tables)
+    lists = find_project_lists(text, starts, tables)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
     return Extraction(
@@ -123,15 +123,6 @@ def _numbers_by_start(text: str) -> dict[int, Number]:
         for number in finder(text):
             found.setdefault(number.start, number)
     return found
-
-
-def _line_starts(text: str) -> list[int]:
-    return [0] + [m.end() for m in re.finditer("\n", text)]
-
-
-def line_of(line_starts: Sequence[int], offset: int) -> int:
-    """1-based line number of an offset."""
-    return bisect.bisect_right(line_starts, offset)
 
 
 def _prose_candidates(
@@ -222,7 +213,7 @@ def _scoped_field(text: str, rule: FieldRule, label_start: int) -> str | None:
     return rule.key
 
 
-def _to_figure(text: str, c: _Candidate, line_starts: Sequence[int]) -> Figure:
+def _to_figure(text: str, c: _Candidate, starts: Sequence[int]) -> Figure:
     end = c.number.end if c.number is not None else c.value_end
     if c.number is None:
         value: Decimal | int | str = c.grade or ""
@@ -237,7 +228,7 @@ def _to_figure(text: str, c: _Candidate, line_starts: Sequence[int]) -> Figure:
         quote=text[c.label_start : end],
         start=c.label_start,
         end=end,
-        line=line_of(line_starts, c.label_start),
+        line=line_of(starts, c.label_start),
         value_start=c.value_start,
         value_end=c.value_end,
         note="weak wording" if c.weak else "",

@@ -6,10 +6,11 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from core.lines import line_of
 from core.models import Figure, Project
 from core.numbers import Number, find_numbers, parse_decimal, to_wan
 from core.rules import FIELD_RULES
-from core.tables import Table
+from core.tables import Cell, Table
 
 _NAME_COLUMN = r"项目名称|名称|^项目$"
 _AMOUNT_COLUMN = r"金额|预算|资金|决算|执行数|支出|万元|投入"
@@ -37,15 +38,13 @@ def find_project_lists(
     text: str, line_starts: Sequence[int], tables: Sequence[Table]
 ) -> tuple[tuple[Project, ...], ...]:
     """Every project list in the report: tables first, then inline and numbered lists."""
-    from core.extract import line_of  # local: extract imports this module
-
     lists: list[tuple[Project, ...]] = []
     for table in tables:
-        projects = _table_projects(table, text, line_starts, line_of)
+        projects = _table_projects(table, text, line_starts)
         if projects:
             lists.append(projects)
-    lists.extend(_inline_lists(text, line_starts, line_of))
-    numbered = _numbered_list(text, line_starts, line_of)
+    lists.extend(_inline_lists(text, line_starts))
+    numbered = _numbered_list(text, line_starts)
     if numbered:
         lists.append(numbered)
     return tuple(lists)
@@ -68,9 +67,7 @@ def choose_projects(
     return min(lists, key=lambda lst: lst[0].start)
 
 
-def _table_projects(
-    table: Table, text: str, line_starts: Sequence[int], line_of
-) -> tuple[Project, ...]:  # type: ignore[no-untyped-def]
+def _table_projects(table: Table, text: str, line_starts: Sequence[int]) -> tuple[Project, ...]:
     name_col = table.column(_NAME_COLUMN)
     if name_col is None:
         return ()
@@ -126,7 +123,7 @@ def _header_unit(table: Table, column: int | None) -> str:
     return found.group(0) if found else ""
 
 
-def _cell_value(row: tuple, column: int | None) -> Decimal | None:  # type: ignore[type-arg]
+def _cell_value(row: tuple[Cell, ...], column: int | None) -> Decimal | None:
     if column is None or column >= len(row):
         return None
     return parse_decimal(row[column].text.rstrip("%"))
@@ -137,15 +134,15 @@ def _is_field_label(name: str) -> bool:
     return any(p.fullmatch(bare) for p in _FIELD_LABEL_RES)
 
 
-def _inline_lists(text: str, line_starts: Sequence[int], line_of) -> list[tuple[Project, ...]]:  # type: ignore[no-untyped-def]
-    lists = []
+def _inline_lists(text: str, line_starts: Sequence[int]) -> list[tuple[Project, ...]]:
+    lists: list[tuple[Project, ...]] = []
     for intro in _LIST_INTRO_RE.finditer(text):
         line_start = text.rfind("\n", 0, intro.start()) + 1
         if "项目" not in text[max(line_start, intro.start() - 60) : intro.end()]:
             continue
         line_end = text.find("\n", intro.end())
         line_end = len(text) if line_end < 0 else line_end
-        items = _split_items(text, intro.end(), line_end, line_starts, line_of)
+        items = _split_items(text, intro.end(), line_end, line_starts)
         if len(items) >= 2 and not any(items == other for other in lists):
             lists.append(items)
     # An intro inside another list's span describes the same list: keep the longest per line.
@@ -158,11 +155,7 @@ def _inline_lists(text: str, line_starts: Sequence[int], line_of) -> list[tuple[
 
 
 def _split_items(
-    text: str,
-    start: int,
-    end: int,
-    line_starts: Sequence[int],
-    line_of,  # type: ignore[no-untyped-def]
+    text: str, start: int, end: int, line_starts: Sequence[int]
 ) -> tuple[Project, ...]:
     """Split "名称A130.7万元、名称B9.9万元、…" at its amounts; a name may itself contain 、."""
     items = []
@@ -176,7 +169,7 @@ def _split_items(
         if not _valid_name(name):
             break
         name_start = cursor + raw.find(name)
-        items.append(_inline_project(text, name, name_start, number, line_starts, line_of))
+        items.append(_inline_project(text, name, name_start, number, line_starts))
         cursor = number.end
         gap = text[cursor : cursor + 3]
         if gap and gap[0] not in _ITEM_SEPARATORS:
@@ -189,12 +182,7 @@ def _valid_name(name: str) -> bool:
 
 
 def _inline_project(
-    text: str,
-    name: str,
-    name_start: int,
-    number: Number,
-    line_starts: Sequence[int],
-    line_of,  # type: ignore[no-untyped-def]
+    text: str, name: str, name_start: int, number: Number, line_starts: Sequence[int]
 ) -> Project:
     return Project(
         name=name,
@@ -209,7 +197,7 @@ def _inline_project(
     )
 
 
-def _numbered_list(text: str, line_starts: Sequence[int], line_of) -> tuple[Project, ...]:  # type: ignore[no-untyped-def]
+def _numbered_list(text: str, line_starts: Sequence[int]) -> tuple[Project, ...]:
     projects = []
     for match in _NUMBERED_LINE_RE.finditer(text):
         name = match.group("name").strip()

@@ -349,7 +349,8 @@ def _unwrapped_text(textpage: Any, page_width: float) -> tuple[str, bool]:
         index += len(line.encode("utf-16-le")) // 2 + 2
 
     def box(i: int) -> tuple[float, float, float, float]:
-        return tuple(textpage.get_charbox(i))  # type: ignore[return-value]
+        left, bottom, right, top = textpage.get_charbox(i)
+        return left, bottom, right, top
 
     rights: list[float | None] = []
     lefts: list[float] = []
@@ -363,9 +364,9 @@ def _unwrapped_text(textpage: Any, page_width: float) -> tuple[str, bool]:
             rights.append(None)
             first_words.append(0.0)
             continue
-        last = box(start + width - 1)
-        rights.append(last[2])
-        char_widths.append(last[2] - last[0])
+        last_char = box(start + width - 1)
+        rights.append(last_char[2])
+        char_widths.append(last_char[2] - last_char[0])
         lefts.append(box(start + len(line) - len(line.lstrip()))[0])
         word = _FIRST_WORD_RE.match(line)
         word_end = start + len(word.group(0).encode("utf-16-le")) // 2 - 1 if word else start

@@ -7,8 +7,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.lines import line_of
 from core.models import Figure
 from core.numbers import parse_decimal, to_wan
+from core.rules import FIELD_RULES
 
 _NUMERIC_CELL_RE = re.compile(r"^[-−]?[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?\s*%?$")
 _HEADER_WORDS_RE = re.compile(
@@ -244,9 +246,6 @@ def table_figures(
     text: str, line_starts: Sequence[int], tables: Sequence[Table], *, year: int | None
 ) -> list[Figure]:
     """Figures stated in tables whose rows are labelled with a field (基本支出, 合计, …)."""
-    from core.extract import line_of  # local: extract imports this module
-    from core.rules import FIELD_RULES
-
     figures: list[Figure] = []
     money_rules = [r for r in FIELD_RULES if r.unit == "万元" and r.scope == "unit"]
     for table in tables:
