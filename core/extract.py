@@ -14,13 +14,13 @@ from core.lines import line_of, line_starts
 from core.models import Extraction, Figure, Report
 from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
 from core.projects import choose_projects, find_project_lists
-from core.rules import FIELD_RULES, RULES_BY_KEY, SUM_RELATIONS, FieldRule
+from core.rules import FIELD_RULES, RATE_RELATIONS, RULES_BY_KEY, SUM_RELATIONS, FieldRule
 from core.tables import find_tables, table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
 _BRIDGE_WORDS = (
     r"[ \t:：]|为|是|达到?|共计?|合计|总计|计|完成|实现|约|支出|开支|决算数?|财政拨款|实际|全年"
-    r"|累计|涉及"
+    r"|累计|涉及|评定为?|评为|定为|[（(]含[^）)\n]{1,8}[）)]"
     r"|金额|总额|数|资金|了|额|[（(](?:单位[:：])?(?:万元|元|亿元|人|%)[）)]"
 )
 _BRIDGE_RE = re.compile(rf"(?:{_BRIDGE_WORDS}){{0,8}}")
@@ -95,16 +95,25 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
     if report.error or not text:
         return Extraction(report=report)
     numbers = _numbers_by_start(text)
-    candidates = _prose_candidates(text, tuple(rules), numbers)
     starts = line_starts(text)
-    figures = [_to_figure(text, c, starts) for c in candidates]
     year = find_year(text, report.path)
     tables = find_tables(text)
+    lists = find_project_lists(text, starts, tables)
+    # A line that lists one project ("1.某专项资金，预算186.5万元，实际支出182.36万元") states
+    # that project's figures, not the unit's.
+    item_lines = {p.line for lst in lists for p in lst if p.source != "inline" or p.numbered}
+    candidates = [
+        c
+        for c in _prose_candidates(text, tuple(rules), numbers)
+        if c.rule.scope == "project" or line_of(starts, c.label_start) not in item_lines
+    ]
+    figures = [_to_figure(text, c, starts) for c in candidates]
     figures.extend(table_figures(text, starts, tables, year=year))
     chosen = _choose(figures, tuple(rules))
-    chosen = _read_unit_slips(chosen, _dominant_money_unit(numbers.values()))
+    dominant_unit = _dominant_money_unit(numbers.values())
+    chosen = _read_unit_slips(chosen, dominant_unit)
     chosen = _read_slips_in_sums(chosen)
-    lists = find_project_lists(text, starts, tables)
+    chosen = _read_slips_in_rates(chosen, dominant_unit)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
     return Extraction(
@@ -255,7 +264,11 @@ def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]
     chosen = []
     order = {rule.key: i for i, rule in enumerate(rules)}
     for field in sorted(by_field, key=lambda k: order.get(k, len(order))):
-        found = sorted(by_field[field], key=lambda f: (f.note == "weak wording", f.start))
+        # A sentence reads better than a table row: prose first, then the first in the text.
+        found = sorted(
+            by_field[field],
+            key=lambda f: (f.note == "weak wording", f.note.startswith("table"), f.start),
+        )
         best = found[0]
         others = tuple(sorted(found[1:], key=lambda f: f.start))
         chosen.append(replace(best, candidates=others))
@@ -332,6 +345,59 @@ def _read_slips_in_sums(figures: list[Figure]) -> list[Figure]:
                 )
                 break
     return [by_field[f.field] for f in figures]
+
+
+def _read_slips_in_rates(figures: list[Figure], dominant_unit: str) -> list[Figure]:
+    """A stated rate that only agrees with its amounts when one amount is read in the other unit
+    (调整预算2,316.40元 beside 支出2,251.87万元 and 执行率97.21%)."""
+    by_field = {f.field: f for f in figures}
+    for rate_key, numerator_key, denominator_key in RATE_RELATIONS:
+        rate, numerator, denominator = (
+            by_field.get(k) for k in (rate_key, numerator_key, denominator_key)
+        )
+        if rate is None or numerator is None or denominator is None:
+            continue
+        if any(f.note.startswith("written") for f in (numerator, denominator)):
+            continue
+        if _rate_agrees(rate, numerator, denominator):
+            continue
+        # The amount written in the report's less usual unit is the likelier slip.
+        members = sorted((numerator, denominator), key=lambda f: _usual(f, dominant_unit))
+        for member in members:
+            if member.as_written_unit not in ("元", "万元", "万") or not isinstance(
+                member.value, Decimal
+            ):
+                continue
+            factor = Decimal(10000) if member.as_written_unit == "元" else Decimal("0.0001")
+            flipped = replace(member, value=_plain(member.value * factor))
+            trial = (flipped, denominator) if member is numerator else (numerator, flipped)
+            if _rate_agrees(rate, *trial):
+                unit = "万元" if member.as_written_unit == "元" else "元"
+                by_field[member.field] = replace(
+                    flipped,
+                    note=f"written {member.as_written_unit}, read as {unit}: only then does "
+                    f"{RULES_BY_KEY[rate_key].label_zh} {rate.value}% agree with the amounts",
+                )
+                break
+    return [by_field[f.field] for f in figures]
+
+
+def _usual(fig: Figure, dominant_unit: str) -> bool:
+    return ("万元" if fig.as_written_unit == "万" else fig.as_written_unit) == dominant_unit
+
+
+def _rate_agrees(rate: Figure, numerator: Figure, denominator: Figure) -> bool:
+    if not all(isinstance(f.value, Decimal) for f in (rate, numerator, denominator)):
+        return False
+    if denominator.value == 0:
+        return False
+    computed = numerator.value / denominator.value * 100  # type: ignore[operator]
+    # Half a unit of the rate's last printed decimal, plus what the amounts' rounding can move it.
+    slack = _tolerance(rate) + computed * (
+        _tolerance(numerator) / max(numerator.value, Decimal("0.01"))
+        + _tolerance(denominator) / denominator.value
+    )  # type: ignore[operator]
+    return abs(computed - rate.value) <= slack + Decimal("0.01")  # type: ignore[operator]
 
 
 def _relation_holds(members: list[Figure | None]) -> bool:

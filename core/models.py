@@ -101,6 +101,8 @@ class Project:
     """"table" (a Word or flattened table) or "inline" (a list in prose)."""
     as_written_unit: str = ""
     """The amount's unit as written ("万元", "元", "万"), or "" when a table header gave it."""
+    numbered: bool = False
+    """An item of a numbered list, one project to a line."""
 
 
 @dataclass(frozen=True)

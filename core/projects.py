@@ -28,7 +28,7 @@ _NUMBERED_LINE_RE = re.compile(
     r"^\s*(?:[0-9０-９]{1,2}[.．、)）]|[（(][0-9０-９一二三四五六七八九十]{1,3}[)）])\s*"
     r"(?P<name>[^，,：:；;。\n]{2,60}?)\s*[，,：:]?\s*(?:预算(?:数|金额)?|金额|资金|安排(?:资金)?)?\s*"
     r"(?P<num>[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?)\s*"
-    r"(?P<unit>万元|万|元)(?:[。；;，,][^\n]*)?$",
+    r"(?P<unit>亿元|万元|万|元)(?:[。；;，,][^\n]*)?$",
     re.MULTILINE,
 )
 _FIELD_LABEL_RES = [re.compile(w) for rule in FIELD_RULES for w in rule.wordings]
@@ -214,6 +214,7 @@ def _numbered_list(text: str, line_starts: Sequence[int]) -> tuple[Project, ...]
                 end=match.end("unit"),
                 line=line_of(line_starts, match.start("name")),
                 source="inline",
+                numbered=True,
                 as_written_unit=match.group("unit"),
             )
         )

@@ -52,7 +52,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "Staff in post",
         "人",
         (
-            r"(?:年[末未底])?(?:实际)?(?:在职|实有|在编在岗|在岗)(?:在编)?(?:人员|人数|职工)(?:总数|数)?",
+            r"(?:年[末未底])?(?:实际)?(?:在职|实有|在编在岗|在岗|在编)(?:在编)?(?:人员|人数|职工)(?:总数|数)?",
             r"(?:年[末未底])?实有(?:人员)?",
             r"在职(?=\s*[0-9０-９一二三四五六七八九十两百]+\s*[人名])",
         ),
@@ -64,6 +64,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "万元",
         (
             r"(?:本年|全年|部门)?收入(?:合计|总计|总额)",
+            r"本年度?收入",
             r"(?:本年度?|全年)?总收入",
             r"(?<![一般公共预算政府性基金])财政拨款(?:预算)?收入",
         ),
@@ -91,6 +92,8 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "万元",
         (
             r"(?:整体)?(?:(?<![0-9０-９])年)?初(?:预算|批复预算|部门预算)(?:数|安排|批复|金额|资金)?",
+            r"(?:(?<![0-9０-９])年)?初批复(?:预算)?(?:数|金额)?",
+            r"(?:部门)?预算批复(?:数|金额)",
         ),
         project_twin="project_budget_initial",
     ),
@@ -119,7 +122,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "Actual spending",
         "万元",
         (
-            r"(?:全年)?(?:完成)?实际支出(?:数|金额)?",
+            r"(?:全年)?(?:完成)?实际(?:完成)?支出(?:数|金额)?",
             r"(?:本年度?|全年|当年)(?:财政拨款)?支出(?:合计|总额)?",
             r"支出(?:合计|总计|总额|决算数|决算)",
             r"决算支出(?:数)?",
@@ -164,7 +167,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "公务接待费",
         "Official reception",
         "万元",
-        (r"公务接待(?:费用?|经费)",),
+        (r"公务接待(?:费用?|经费)?",),
     ),
     FieldRule(
         "sangong_vehicle",
@@ -172,7 +175,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "Official vehicles",
         "万元",
         (
-            r"公务用车(?:购置(?:及|和|与))?运行(?:维护|维修)?(?:费用?|经费)",
+            r"公务用车(?:购置(?:及|和|与))?运行(?:维护|维修)?(?:费用?|经费)?",
             r"公务用车(?:费用?|经费)",
         ),
     ),
@@ -185,6 +188,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "万元",
         (
             r"(?:财政资金|年末)?(?:结转(?:和|及|与)?结余|结余(?:和|及|与)?结转)(?:资金|总额|合计|金额)?",
+            r"年末结余(?:资金)?",
         ),
     ),
     FieldRule(
@@ -192,14 +196,17 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "结转结余率",
         "Carry-over rate",
         "%",
-        (r"(?:年末)?(?:结转(?:和|及)?结余|结余(?:和|及)?结转)率",),
+        (r"(?:年末)?(?:结转(?:和|及)?结余|结余(?:和|及)?结转|结余)率",),
     ),
     FieldRule(
         "execution_rate",
         "预算执行率",
         "Budget execution rate",
         "%",
-        (r"(?:单位|部门)?(?:年度)?(?:预算|资金|实际|整体)?(?:执行|支出)率",),
+        (
+            r"(?:单位|部门)?(?:年度)?(?:预算|资金|实际|整体)?(?:执行|支出)率",
+            r"(?:预算|资金)?执行进度",
+        ),
         project_twin="project_execution_rate",
     ),
     FieldRule(
@@ -218,7 +225,7 @@ FIELD_RULES: tuple[FieldRule, ...] = (
         "项目年初预算",
         "Projects' initial budget",
         "万元",
-        (r"(?<![类的])项目(?:支出)?年初预算(?:数|安排)?",),
+        (r"(?<![类的])项目(?:支出)?年初预算(?:数|安排)?", r"(?<![类的])项目支出预算(?:数)?"),
         scope="project",
     ),
     FieldRule(
@@ -294,3 +301,10 @@ SUM_RELATIONS: tuple[SumRelation, ...] = (
     SumRelation("sangong_total", ("sangong_abroad", "sangong_reception", "sangong_vehicle")),
     SumRelation("income_total", ("income_general", "income_fund")),
 )
+
+
+RATE_RELATIONS: tuple[tuple[str, str, str], ...] = (
+    ("execution_rate", "spending_total", "budget_adjusted"),
+    ("project_execution_rate", "project_spending", "project_budget_initial"),
+)
+"""A stated rate (in %) and the amounts it is made of: rate = numerator / denominator × 100."""

@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.lines import line_of
 from core.models import Figure
@@ -108,7 +109,7 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
                 break
             # Rows use the header's separator, and a cell is never a sentence.
             if ("\t" in lines[i].text) != ("\t" in lines[j].text) or any(
-                _SENTENCE_PUNCT_RE.search(c.text) for c in cells
+                not is_numeric(c.text) and _SENTENCE_PUNCT_RE.search(c.text) for c in cells
             ):
                 break
             if not any(is_numeric(c.text) for c in cells):
@@ -239,7 +240,9 @@ _TOTAL_COLUMNS = (
     ("budget_initial", r"年初预算|预算批复|年初批复"),
     ("budget_adjusted", r"调整|全年预算"),
     ("spending_total", r"决算|实际|执行数|支出数"),
+    ("execution_rate", r"执行率|支出率"),
 )
+_ROW_PREFIX_RE = re.compile(r"^(?:其中|含)[:：]?\s*")
 
 
 def table_figures(
@@ -255,7 +258,7 @@ def table_figures(
         for row in table.rows:
             if not row or is_numeric(row[0].text):
                 continue
-            label = row[0].text
+            label = _ROW_PREFIX_RE.sub("", row[0].text)
             if _TOTAL_ROW_RE.match(label):
                 wanted = [
                     (key, _total_column(table, pattern, year)) for key, pattern in _TOTAL_COLUMNS
@@ -270,15 +273,16 @@ def table_figures(
                 if column is None or column >= len(row):
                     continue
                 value_cell = row[column]
-                amount = cell_amount(value_cell, table.unit)
+                rate = key.endswith("_rate")
+                amount = _cell_rate(value_cell) if rate else cell_amount(value_cell, table.unit)
                 if amount is None:
                     continue
                 figures.append(
                     Figure(
                         field=key,
                         value=amount,  # type: ignore[arg-type]
-                        unit="万元",
-                        as_written_unit=table.unit,
+                        unit="%" if rate else "万元",
+                        as_written_unit="%" if rate else table.unit,
                         quote=text[row[0].start : value_cell.end],
                         start=row[0].start,
                         end=value_cell.end,
@@ -289,6 +293,13 @@ def table_figures(
                     )
                 )
     return figures
+
+
+def _cell_rate(cell: Cell) -> Decimal | None:
+    """A cell written as a percentage ("97.52%"), in percent."""
+    if not cell.text.rstrip().endswith(("%", "％")):
+        return None
+    return parse_decimal(cell.text.rstrip().rstrip("%％"))
 
 
 def _total_column(table: Table, pattern: str, year: int | None) -> int | None:
