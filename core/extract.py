@@ -387,17 +387,18 @@ def _usual(fig: Figure, dominant_unit: str) -> bool:
 
 
 def _rate_agrees(rate: Figure, numerator: Figure, denominator: Figure) -> bool:
-    if not all(isinstance(f.value, Decimal) for f in (rate, numerator, denominator)):
+    stated, part, whole = rate.value, numerator.value, denominator.value
+    if not (
+        isinstance(stated, Decimal) and isinstance(part, Decimal) and isinstance(whole, Decimal)
+    ):
         return False
-    if denominator.value == 0:
+    if whole == 0:
         return False
-    computed = numerator.value / denominator.value * 100  # type: ignore[operator]
+    computed = part / whole * 100
     # Half a unit of the rate's last printed decimal, plus what the amounts' rounding can move it.
-    slack = _tolerance(rate) + computed * (
-        _tolerance(numerator) / max(numerator.value, Decimal("0.01"))
-        + _tolerance(denominator) / denominator.value
-    )  # type: ignore[operator]
-    return abs(computed - rate.value) <= slack + Decimal("0.01")  # type: ignore[operator]
+    relative = _tolerance(numerator) / max(part, Decimal("0.01")) + _tolerance(denominator) / whole
+    slack = _tolerance(rate) + computed * relative
+    return abs(computed - stated) <= slack + Decimal("0.01")
 
 
 def _relation_holds(members: list[Figure | None]) -> bool:
