@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.cleaning import clean_text
 from core.config import DEFAULT_CONFIG_NAME, ConfigError, load_config
 from core.extract import extract
 from core.models import Extraction
@@ -63,16 +64,22 @@ def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> in
         return EXIT_USAGE
     found = find_reports(args.paths)
     for path, reason in found.skipped:
-        print(f"jixiao: skipped {path}: {reason}", file=sys.stderr)
+        _warn(f"skipped {path}: {reason}")
     extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
     _write(extractions, args.format, args.output, lang)
     failed = [ex for ex in extractions if ex.report.error]
-    for ex in failed:
-        print(f"jixiao: {ex.report.error}", file=sys.stderr)
+    if args.format != "table":  # the listing already shows them in place
+        for ex in failed:
+            _warn(str(ex.report.error))
     missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
     if not found.reports and not found.skipped:
-        print("jixiao: no report files found", file=sys.stderr)
+        _warn("no report files found")
     return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
+
+
+def _warn(message: str) -> None:
+    # File names come from the user's disk: they must not act on the terminal.
+    print(f"jixiao: {clean_text(message)}", file=sys.stderr)
 
 
 def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: str) -> None:

@@ -100,6 +100,14 @@ def test_unreadable_files_are_reported_and_the_rest_still_printed(capsys, tmp_pa
     assert "notes.xlsx" in err and "skipped" in err
 
 
+def test_hostile_file_names_do_not_reach_the_terminal(capsys, tmp_path):
+    (tmp_path / "a\x1b]0;pwned\x07b\x1b[2J.txt").write_bytes(b"")
+    code, out, err = run(capsys, "extract", str(tmp_path))
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "the file is empty" in out
+
+
 def test_missing_path_is_an_error_exit(capsys, tmp_path):
     code, _, err = run(capsys, "extract", str(tmp_path / "nope"))
     assert code == 1 and "nope" in err
