@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -12,7 +12,14 @@ from functools import lru_cache
 from core.identity import find_unit, find_year
 from core.lines import line_of, line_starts
 from core.models import Extraction, Figure, Report
-from core.numbers import Number, find_chinese_counts, find_daxie_amounts, find_numbers, to_wan
+from core.numbers import (
+    Number,
+    find_chinese_counts,
+    find_daxie_amounts,
+    find_numbers,
+    plain_decimal,
+    to_wan,
+)
 from core.projects import choose_projects, find_project_lists
 from core.rules import FIELD_RULES, RATE_RELATIONS, RULES_BY_KEY, SUM_RELATIONS, FieldRule
 from core.tables import find_tables, table_figures
@@ -183,8 +190,6 @@ def _candidate_after(
             None,
             _GRADE_VALUE[grade.group(1)],
         )
-    # The bridge may swallow a trailing space or "数" that belongs before a number further on:
-    # accept the first number starting inside or right after the bridge.
     number = numbers.get(value_at)
     if number is None:
         return _zero_after(text, rule, field, weak, start, end, value_at)
@@ -203,7 +208,7 @@ def _candidate_after(
 def _zero_after(
     text: str, rule: FieldRule, field: str, weak: bool, start: int, end: int, at: int
 ) -> _Candidate | None:
-    """ "因公出国（境）费为零" states an amount of 0."""
+    """A zero written as a word: "因公出国（境）费为零"."""
     if rule.unit != "万元" or not text.startswith("零", at) or text.startswith("零星", at):
         return None
     zero = Number(Decimal(0), "万元", at, at + 1, at + 1, 0)
@@ -249,11 +254,7 @@ def _value_in_unit(number: Number, unit: str) -> tuple[Decimal | int, str, str]:
         return to_wan(number.value, number.unit), "万元", number.unit
     if unit in ("人", "个"):
         return int(number.value), unit, number.unit
-    return (
-        number.value.normalize() if number.value != number.value.to_integral() else number.value,
-        unit,
-        number.unit,
-    )
+    return plain_decimal(number.value), unit, number.unit
 
 
 def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]:
@@ -275,9 +276,9 @@ def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]
     return chosen
 
 
-def _dominant_money_unit(numbers: object) -> str:
+def _dominant_money_unit(numbers: Iterable[Number]) -> str:
     counts: Counter[str] = Counter()
-    for number in numbers:  # type: ignore[attr-defined]
+    for number in numbers:
         if number.kind == "money":
             counts["万元" if number.unit in ("万元", "万") else number.unit] += 1
     return counts.most_common(1)[0][0] if counts else "万元"
@@ -309,8 +310,8 @@ def _read_unit_slips(figures: list[Figure], dominant_unit: str) -> list[Figure]:
         if reason is None:
             result.append(fig)
         else:
-            value = as_wan.quantize(Decimal(1)) if as_wan == as_wan.to_integral() else as_wan
-            result.append(replace(fig, value=value, note=f"written 元, read as 万元: {reason}"))
+            note = f"written 元, read as 万元: {reason}"
+            result.append(replace(fig, value=plain_decimal(as_wan), note=note))
     return result
 
 
@@ -330,18 +331,13 @@ def _read_slips_in_sums(figures: list[Figure]) -> list[Figure]:
         if _relation_holds(members):
             continue
         for member in present:
-            if member.as_written_unit not in ("元", "万元", "万"):
+            flipped = _in_other_unit(member)
+            if flipped is None:
                 continue
-            factor = Decimal(10000) if member.as_written_unit == "元" else Decimal("0.0001")
-            flipped = replace(member, value=(member.value * factor).normalize())  # type: ignore[operator]
-            trial = [flipped if m is member else m for m in members]
-            if _relation_holds(trial):
-                unit = "万元" if member.as_written_unit == "元" else "元"
+            if _relation_holds([flipped if m is member else m for m in members]):
+                label = RULES_BY_KEY[relation.total].label_zh
                 by_field[member.field] = replace(
-                    flipped,
-                    value=_plain(flipped.value),  # type: ignore[arg-type]
-                    note=f"written {member.as_written_unit}, read as {unit}: "
-                    f"only then do {RULES_BY_KEY[relation.total].label_zh} and its parts add up",
+                    flipped, note=f"{flipped.note}: only then do {label} and its parts add up"
                 )
                 break
     return [by_field[f.field] for f in figures]
@@ -364,19 +360,15 @@ def _read_slips_in_rates(figures: list[Figure], dominant_unit: str) -> list[Figu
         # The amount written in the report's less usual unit is the likelier slip.
         members = sorted((numerator, denominator), key=lambda f: _usual(f, dominant_unit))
         for member in members:
-            if member.as_written_unit not in ("元", "万元", "万") or not isinstance(
-                member.value, Decimal
-            ):
+            flipped = _in_other_unit(member)
+            if flipped is None:
                 continue
-            factor = Decimal(10000) if member.as_written_unit == "元" else Decimal("0.0001")
-            flipped = replace(member, value=_plain(member.value * factor))
             trial = (flipped, denominator) if member is numerator else (numerator, flipped)
             if _rate_agrees(rate, *trial):
-                unit = "万元" if member.as_written_unit == "元" else "元"
+                label = RULES_BY_KEY[rate_key].label_zh
                 by_field[member.field] = replace(
                     flipped,
-                    note=f"written {member.as_written_unit}, read as {unit}: only then does "
-                    f"{RULES_BY_KEY[rate_key].label_zh} {rate.value}% agree with the amounts",
+                    note=f"{flipped.note}: only then does {label} {rate.value}% agree",
                 )
                 break
     return [by_field[f.field] for f in figures]
@@ -409,9 +401,16 @@ def _relation_holds(members: list[Figure | None]) -> bool:
     return abs(computed - total.value) <= _tolerance(total, *present)  # type: ignore[operator]
 
 
-def _plain(value: Decimal) -> Decimal:
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
+def _in_other_unit(fig: Figure) -> Figure | None:
+    """The figure read with 元 and 万元 swapped (a note says so), or None for other units."""
+    if fig.as_written_unit not in ("元", "万元", "万") or not isinstance(fig.value, Decimal):
+        return None
+    if fig.as_written_unit == "元":
+        return replace(fig, value=plain_decimal(fig.value * 10000), note="written 元, read as 万元")
+    written = fig.as_written_unit
+    return replace(
+        fig, value=plain_decimal(fig.value / 10000), note=f"written {written}, read as 元"
+    )
 
 
 def _slip_reason(

@@ -122,9 +122,12 @@ def unit_kind(unit: str) -> str:
 
 def to_wan(value: Decimal, unit: str) -> Decimal:
     """Convert an amount written in `unit` to 万元 without float drift."""
-    result = value * _TO_WAN[unit]
-    # Drop trailing zeros the multiplication introduced, but keep integers readable.
-    normal = result.normalize()
+    return plain_decimal(value * _TO_WAN[unit])
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """Without trailing zeros (1.2300 → 1.23); integers as integers (1E+1 → 10)."""
+    normal = value.normalize()
     return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 

@@ -16,7 +16,7 @@ _NAME_COLUMN = r"项目名称|名称|^项目$"
 _AMOUNT_COLUMN = r"金额|预算|资金|决算|执行数|支出|万元|投入"
 _SCORE_COLUMN = r"自评分|得分|分数|评分|分值"
 _GRADE_COLUMN = r"等级|自评级|评级|等次|级别"
-_TOTAL_ROW_RE = re.compile(r"^(?:合计|总计|小计|共计|合\s*计|总\s*计)")
+_SUMMARY_ROW_RE = re.compile(r"^(?:合计|总计|小计|共计|合\s*计|总\s*计)")
 _GRADES = {"优": "优", "优秀": "优", "良": "良", "良好": "良", "中": "中", "合格": "中", "差": "差"}
 
 # Where an inline list starts: after 其中 or a colon closing an introduction that speaks of 项目.
@@ -90,7 +90,7 @@ def _table_projects(table: Table, text: str, line_starts: Sequence[int]) -> tupl
         if name_col >= len(row):
             continue
         name = row[name_col].text
-        if not name or _TOTAL_ROW_RE.match(name) or parse_decimal(name) is not None:
+        if not name or _SUMMARY_ROW_RE.match(name) or parse_decimal(name) is not None:
             continue
         if _is_field_label(name):  # a budget table (基本支出, 项目支出 …), not a project list
             continue

@@ -226,7 +226,7 @@ def _table(text: str, header: tuple[Cell, ...], rows: list[tuple[Cell, ...]]) ->
     return Table(header=header, rows=tuple(rows), unit=unit, start=start, end=end)
 
 
-def cell_amount(cell: Cell, unit: str) -> object:
+def cell_amount(cell: Cell, unit: str) -> Decimal | None:
     """A cell's amount in 万元 given the table's unit, or None."""
     value = parse_decimal(cell.text)
     if value is None or not unit:
@@ -234,7 +234,8 @@ def cell_amount(cell: Cell, unit: str) -> object:
     return to_wan(value, unit)
 
 
-_TOTAL_ROW_RE = re.compile(r"^(?:支出)?(?:合\s*计|总\s*计)$|^支出合计$")
+# A budget table's total row (not 小计, a subtotal).
+_GRAND_TOTAL_RE = re.compile(r"^(?:支出)?(?:合\s*计|总\s*计)$|^支出合计$")
 # For a 合计 row: which column states which field.
 _TOTAL_COLUMNS = (
     ("budget_initial", r"年初预算|预算批复|年初批复"),
@@ -259,7 +260,7 @@ def table_figures(
             if not row or is_numeric(row[0].text):
                 continue
             label = _ROW_PREFIX_RE.sub("", row[0].text)
-            if _TOTAL_ROW_RE.match(label):
+            if _GRAND_TOTAL_RE.match(label):
                 wanted = [
                     (key, _total_column(table, pattern, year)) for key, pattern in _TOTAL_COLUMNS
                 ]
@@ -280,7 +281,7 @@ def table_figures(
                 figures.append(
                     Figure(
                         field=key,
-                        value=amount,  # type: ignore[arg-type]
+                        value=amount,
                         unit="%" if rate else "万元",
                         as_written_unit="%" if rate else table.unit,
                         quote=text[row[0].start : value_cell.end],
