@@ -127,3 +127,32 @@ class Extraction:
             if fig.field == field_key:
                 return fig
         return None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A discrepancy (or a note) raised by one check over one report, with its arithmetic."""
+
+    check: str
+    """Check id from the check table, e.g. "sum_mismatch"."""
+    severity: str
+    """"error", "warning" or "info"."""
+    message: str
+    """What is wrong, in the language asked for, with the numbers filled in."""
+    key: str
+    """Stable identity of the finding within its report (check id and subject), the same on
+    every run over the same text, so a reviewer's decision can be attached to it."""
+    fields: tuple[str, ...] = ()
+    """Field keys involved, the one judged wrong first."""
+    reported: Decimal | None = None
+    """The value the report states."""
+    computed: Decimal | None = None
+    """The value the other figures give."""
+    difference: Decimal | None = None
+    """reported - computed."""
+    tolerance: Decimal | None = None
+    """The largest difference accepted as rounding."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """(start, end) offsets in the display text of the statements involved."""
+    hint: str | None = None
+    """A likely cause or fix (a slipped digit, a 元/万元 slip), when one explains it."""
