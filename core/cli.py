@@ -7,8 +7,10 @@ import json
 import shutil
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from core.check_context import CheckConfig
 from core.cleaning import clean_text
 from core.config import DEFAULT_CONFIG_NAME, ConfigError, load_config
 from core.extract import extract
@@ -18,6 +20,7 @@ from core.rules import FIELD_RULES, with_aliases
 
 EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
+CHECK_FORMATS = ("table", "json", "csv", "md")
 _BINARY_FORMATS = ("parquet", "xlsx")
 
 
@@ -38,6 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
     ext.add_argument("--format", choices=FORMATS, default="table")
     ext.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    chk = sub.add_parser("check", help="flag the discrepancies in reports, with the arithmetic")
+    chk.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
+    chk.add_argument("--format", choices=CHECK_FORMATS, default="table")
+    chk.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "never"),
+        default="never",
+        help="exit 1 when a finding this severe (or worse) is raised (default: never)",
+    )
+    chk.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
     return parser
 
 
@@ -53,8 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang or config.lang
+    rules = with_aliases(FIELD_RULES, config.field_aliases)
     if args.command == "extract":
-        return _extract(args, lang, with_aliases(FIELD_RULES, config.field_aliases))
+        return _extract(args, lang, rules)
+    if args.command == "check":
+        return _check(args, replace(config.checks, lang=lang), rules)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -75,6 +91,40 @@ def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> in
     if not found.reports and not found.skipped:
         _warn("no report files found")
     return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
+
+
+def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object]) -> int:
+    from core import findings_output as out
+    from core.checks import check_batch
+
+    found = find_reports(args.paths)
+    for path, reason in found.skipped:
+        _warn(f"skipped {path}: {reason}")
+    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    findings = check_batch(extractions, config=checks)
+    lang = checks.lang
+    if args.format == "json":
+        data = out.to_check_json(extractions, findings)
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "md":
+        text = out.findings_markdown(extractions, findings, lang=lang)
+    elif args.format == "csv":
+        text = out.findings_frame(extractions, findings, lang=lang).write_csv()
+    else:
+        width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
+        text = out.render_findings(extractions, findings, lang=lang, width=width)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    if args.format != "table":
+        for ex in extractions:
+            if ex.report.error:
+                _warn(str(ex.report.error))
+    failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
+    if any(f.severity in failing for fs in findings for f in fs):
+        return EXIT_SOME_ERRORS
+    return EXIT_OK
 
 
 def _warn(message: str) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from core.check_context import DEFAULT_GRADE_BANDS, SEVERITIES, CheckConfig
+from core.checks import CHECK_IDS
 from core.rules import FIELD_KEYS
 
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -29,6 +32,8 @@ class Config:
         default_factory=lambda: MappingProxyType({})
     )
     """Extra literal labels per field key, e.g. {"spending_total": ("支出决算数",)}."""
+    checks: CheckConfig = field(default_factory=CheckConfig)
+    """Which checks run, their severities, tolerances and the grade bands ([checks])."""
 
 
 def load_config(path: Path | None) -> Config:
@@ -47,7 +52,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _parse(data: Mapping[str, Any], path: Path) -> Config:
-    _refuse_unknown(data, {"lang", "fields"}, path, "")
+    _refuse_unknown(data, {"lang", "fields", "checks"}, path, "")
     lang = data.get("lang", "zh")
     if lang not in LANGUAGES:
         raise ConfigError(f"{path}: lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -64,7 +69,61 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise ConfigError(f"{path}: fields.aliases.{key} must be a list of non-empty strings")
         parsed[key] = tuple(words)
-    return Config(lang=lang, field_aliases=MappingProxyType(parsed))
+    checks = _parse_checks(data.get("checks", {}), path, lang)
+    return Config(lang=lang, field_aliases=MappingProxyType(parsed), checks=checks)
+
+
+def _parse_checks(table: Any, path: Path, lang: str) -> CheckConfig:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [checks] must be a table")
+    known = {"disabled", "severity", "tolerance", "grade_bands", "copied_min_chars",
+             "template_reports"}  # fmt: skip
+    _refuse_unknown(table, known, path, "checks.")
+    disabled = table.get("disabled", [])
+    if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
+        raise ConfigError(f"{path}: checks.disabled must be a list of check ids")
+    _refuse_unknown(dict.fromkeys(disabled), set(CHECK_IDS), path, "checks.disabled: ")
+    severity = _table(table, "severity", path)
+    _refuse_unknown(severity, set(CHECK_IDS), path, "checks.severity.")
+    for key, value in severity.items():
+        if value not in SEVERITIES:
+            raise ConfigError(
+                f"{path}: checks.severity.{key} must be one of {', '.join(SEVERITIES)}"
+            )
+    tolerance = _table(table, "tolerance", path)
+    _refuse_unknown(tolerance, set(CHECK_IDS), path, "checks.tolerance.")
+    for key, value in tolerance.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{path}: checks.tolerance.{key} must be a number ≥ 0")
+    bands = _table(table, "grade_bands", path) or {g: int(v) for g, v in DEFAULT_GRADE_BANDS}
+    _refuse_unknown(bands, {g for g, _ in DEFAULT_GRADE_BANDS}, path, "checks.grade_bands.")
+    for key, value in bands.items():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{path}: checks.grade_bands.{key} must be a number")
+    ints = {}
+    for key, default in (("copied_min_chars", 60), ("template_reports", 3)):
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{path}: checks.{key} must be a whole number ≥ 1")
+        ints[key] = value
+    return CheckConfig(
+        lang=lang,
+        disabled=frozenset(disabled),
+        severity=MappingProxyType(dict(severity)),
+        tolerance=MappingProxyType({k: Decimal(str(v)) for k, v in tolerance.items()}),
+        grade_bands=tuple(
+            sorted(((g, Decimal(str(v))) for g, v in bands.items()), key=lambda b: -b[1])
+        ),
+        copied_min_chars=ints["copied_min_chars"],
+        template_reports=ints["template_reports"],
+    )
+
+
+def _table(table: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
+    value = table.get(key, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [checks.{key}] must be a table")
+    return value
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: set[str], path: Path, prefix: str) -> None:

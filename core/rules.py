@@ -293,13 +293,16 @@ class SumRelation:
 
     total: str
     parts: tuple[str, ...]
+    closed: bool = True
+    """The parts make up the whole total; an open list (income has other sources too) may
+    only be checked for parts that exceed it."""
 
 
 SUM_RELATIONS: tuple[SumRelation, ...] = (
     SumRelation("spending_total", ("spending_basic", "spending_project")),
     SumRelation("spending_basic", ("spending_personnel", "spending_public")),
     SumRelation("sangong_total", ("sangong_abroad", "sangong_reception", "sangong_vehicle")),
-    SumRelation("income_total", ("income_general", "income_fund")),
+    SumRelation("income_total", ("income_general", "income_fund"), closed=False),
 )
 
 

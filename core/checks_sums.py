@@ -1,0 +1,279 @@
+"""Checks of totals against their parts, of projects against their total, and 元/万元 slips."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.arithmetic import (
+    figure_tolerance,
+    half_unit,
+    number_tolerance,
+    printed_digits,
+    sum_tolerance,
+)
+from core.check_context import Context, Issue, as_printed, fig_span, fix_for, num
+from core.numbers import find_numbers, plain_decimal
+from core.rules import RULES_BY_KEY, SUM_RELATIONS
+
+
+def sums(ctx: Context) -> Iterator[Issue]:
+    for relation in SUM_RELATIONS:
+        total = ctx.figures.get(relation.total)
+        parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
+        if total is None or len(parts) < 2 or not isinstance(total.value, Decimal):
+            continue
+        if len(parts) < len(relation.parts) or not relation.closed:
+            continue  # a part left unstated may hold the difference: see parts_exceed
+        computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
+        tolerance = sum_tolerance(total, *parts) + ctx.slack
+        if abs(computed - total.value) <= tolerance:
+            continue
+        fixes = [fix_for(total, computed)]
+        for part in parts:
+            others = sum((p.value for p in parts if p is not part), Decimal(0))
+            fixes.append(fix_for(part, total.value - others))  # type: ignore[operator]
+        yield Issue(
+            subject=relation.total,
+            params={
+                "parts": " + ".join(f"{ctx.label(p.field)}{num(p.value)}" for p in parts),  # type: ignore[arg-type]
+                "computed": num(computed),
+                "total": ctx.label(total.field),
+                "reported": num(total.value),
+                "difference": num(total.value - computed),
+            },
+            fields=(total.field, *(p.field for p in parts)),
+            reported=total.value,
+            computed=computed,
+            tolerance=tolerance,
+            spans=(fig_span(total), *(fig_span(p) for p in parts)),
+            fixes=tuple(f for f in fixes if f is not None),
+        )
+
+
+def parts_exceed(ctx: Context) -> Iterator[Issue]:
+    """Stated parts of a total (some left unstated) that already exceed it."""
+    for relation in SUM_RELATIONS:
+        total = ctx.figures.get(relation.total)
+        parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
+        if total is None or not parts or (relation.closed and len(parts) == len(relation.parts)):
+            continue
+        if not isinstance(total.value, Decimal):
+            continue
+        computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
+        tolerance = sum_tolerance(total, *parts) + ctx.slack
+        if computed - total.value <= tolerance:
+            continue
+        yield Issue(
+            subject=relation.total,
+            params={
+                "parts": " + ".join(f"{ctx.label(p.field)}{num(p.value)}" for p in parts),  # type: ignore[arg-type]
+                "computed": num(computed),
+                "total": ctx.label(total.field),
+                "reported": num(total.value),
+                "difference": num(computed - total.value),
+            },
+            fields=(total.field, *(p.field for p in parts)),
+            reported=total.value,
+            computed=computed,
+            tolerance=tolerance,
+            spans=(fig_span(total), *(fig_span(p) for p in parts)),
+        )
+
+
+_QIZHONG_RE = re.compile(r"[，,：:]?\s*其中[：:，,]?")
+_NOT_A_PART_BEFORE = re.compile(
+    r"(?:增加|增长|减少|下降|降低|较少|节约|上年|去年|同期|预算|年初|调整|占|为|达)[^，,、；;]{0,3}$"
+)
+
+
+def list_under_total(ctx: Context) -> Iterator[Issue]:
+    """ "X万元，其中A a万元、B b万元…": the listed parts may not exceed the total."""
+    text = ctx.text
+    by_value_start = {f.value_start: f for f in ctx.figures.values()}
+    for match in _QIZHONG_RE.finditer(text):
+        before = [n for n in find_numbers(text, max(0, match.start() - 24), match.start())]
+        if not before or before[-1].in_wan() is None:
+            continue
+        total = before[-1]
+        if text[total.end : match.start()].strip("，,、 （()）"):
+            continue
+        stop = match.end()
+        while stop < len(text) and text[stop] not in "。；;\n" and stop - match.end() < 400:
+            if text.startswith("其中", stop):
+                break
+            stop += 1
+        parts = []
+        for number in find_numbers(text, match.end(), stop):
+            amount = number.in_wan()
+            if amount is None:
+                continue
+            if _NOT_A_PART_BEFORE.search(text, max(match.end(), number.start - 8), number.start):
+                continue
+            if _inside_brackets(text, match.end(), number.start):
+                continue  # "（其中购置费0万元，运行费10.96万元）" breaks an item down further
+            parts.append(number)
+        if len(parts) < 2:
+            continue
+        total_fig = by_value_start.get(total.start)
+        total_value = (
+            total_fig.value
+            if total_fig is not None and isinstance(total_fig.value, Decimal)
+            else total.in_wan() or Decimal(0)
+        )
+        tolerance = sum((number_tolerance(n) for n in (total, *parts)), Decimal(0)) + ctx.slack
+        running, prefixes = Decimal(0), []
+        for part in parts:
+            running += part.in_wan() or Decimal(0)
+            prefixes.append(running)
+        # A list that reaches its total at some item is whole; what follows is another clause.
+        if any(abs(p - total_value) <= tolerance for p in prefixes):
+            continue
+        computed = prefixes[-1]
+        if computed - total_value <= tolerance:
+            continue
+        yield Issue(
+            subject=f"list@{total.start}",
+            params={
+                "parts": " + ".join(num(p.in_wan()) for p in parts),
+                "computed": num(computed),
+                "total": text[max(total.start - 12, 0) : total.start].split("，")[-1].strip(),
+                "reported": num(total_value),
+                "difference": num(computed - total_value),
+            },
+            reported=total_value,
+            computed=computed,
+            tolerance=tolerance,
+            spans=((total.start, stop),),
+        )
+
+
+def _inside_brackets(text: str, start: int, at: int) -> bool:
+    segment = text[start:at]
+    return segment.count("（") + segment.count("(") > segment.count("）") + segment.count(")")
+
+
+# ---- projects against their stated total --------------------------------------------------
+
+
+_PROJECT_TOTAL_AFTER_COUNT = re.compile(
+    r"[个项][，,、]?\s*(?:预算|涉及|安排)?(?:资金|金额)?(?:总额|合计|共计|共)?(?:为|达)?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class _Total:
+    """A stated total the project list can be held against."""
+
+    label: str
+    value: Decimal
+    tolerance: Decimal
+    span: tuple[int, int]
+    field: str | None = None
+    """The figure's field, for a figure; None for a sentence that totals "these N projects"."""
+
+
+def project_totals(ctx: Context) -> Iterator[Issue]:
+    ex = ctx.extraction
+    amounts = [p.amount for p in ex.projects if p.amount is not None]
+    if len(amounts) < 2 or len(amounts) != len(ex.projects):
+        return
+    computed = sum(amounts, Decimal(0))
+    decimals = max(max(0, -int(a.as_tuple().exponent)) for a in amounts)
+    list_tolerance = len(amounts) * half_unit(decimals)
+    totals = [
+        _Total(ctx.label(key), fig.value, figure_tolerance(fig), fig_span(fig), key)
+        for key in ("spending_project", "project_budget_initial", "project_spending")
+        if (fig := ctx.figures.get(key)) is not None and isinstance(fig.value, Decimal)
+    ]
+    claims = list(_count_sentence_totals(ctx, len(amounts)))
+    # Only a sentence that totals "these N projects" says the list is the whole of them.
+    agree = [
+        t for t in totals + claims if abs(t.value - computed) <= list_tolerance + 2 * t.tolerance
+    ]
+    for claim in claims:
+        tolerance = list_tolerance + 2 * claim.tolerance + ctx.slack
+        if abs(claim.value - computed) <= tolerance:
+            continue
+        yield Issue(
+            subject=f"projects@{claim.span[0]}",
+            params={
+                "count": len(amounts),
+                "computed": num(computed),
+                "total": claim.label,
+                "reported": num(claim.value),
+                "difference": num(claim.value - computed),
+            },
+            fields=tuple(t.field for t in agree if t.field),
+            reported=claim.value,
+            computed=computed,
+            tolerance=tolerance,
+            spans=(claim.span, *(t.span for t in agree)),
+        )
+
+
+def _count_sentence_totals(ctx: Context, count: int) -> Iterator[_Total]:
+    """Amounts stated right after "项目N个": the total of exactly these projects."""
+    text = ctx.text
+    fig = ctx.figures.get("project_count")
+    if fig is None or fig.value != count:
+        return
+    for statement in (fig, *fig.candidates):
+        if statement.value != count:
+            continue
+        for number in find_numbers(text, statement.value_end, min(len(text), statement.end + 30)):
+            amount = number.in_wan()
+            if amount is None:
+                continue
+            if _PROJECT_TOTAL_AFTER_COUNT.search(text, statement.value_end, number.start):
+                label = text[statement.start : number.start].strip()
+                yield _Total(label, amount, number_tolerance(number), (statement.start, number.end))
+            break
+
+
+# ---- units ---------------------------------------------------------------------------------
+
+
+def unit_slips(ctx: Context) -> Iterator[Issue]:
+    for fig in ctx.figures.values():
+        if not fig.note.startswith("written ") or not isinstance(fig.value, Decimal):
+            continue
+        to_wan = fig.note.startswith("written 元, read as 万元")
+        literal = fig.value / 10000 if to_wan else fig.value * 10000
+        meant = num(fig.value) + "万元" if to_wan else f"{printed_digits(fig)}元"
+        reason = fig.note.split(": ", 1)[1] if ": " in fig.note else ""
+        yield Issue(
+            subject=fig.field,
+            params={
+                "label": ctx.label(fig.field),
+                "written": as_printed(fig),
+                "meant": meant,
+                "reason": _reason(reason, ctx),
+            },
+            fields=(fig.field,),
+            reported=plain_decimal(literal),
+            computed=fig.value,
+            tolerance=figure_tolerance(fig),
+            spans=(fig_span(fig),),
+        )
+
+
+_REASONS_ZH = (
+    (r"equals (.+?) ([\d.]+)万元", r"与\1\2万元相等"),
+    (r"its parts add up to ([\d.]+)万元", r"其分项合计\1万元"),
+    (r"only then do (.+) and its parts add up", r"\1与分项才相符"),
+    (r"only then does (.+) ([\d.]+)% agree", r"\1\2%才相符"),
+    (r"under 100元 is implausible .*", "不足100元，不合常理"),
+)
+
+
+def _reason(reason: str, ctx: Context) -> str:
+    if ctx.config.lang != "zh":
+        for key, rule in RULES_BY_KEY.items():
+            reason = reason.replace(rule.label_zh, rule.label_en) if key else reason
+        return reason
+    for pattern, replacement in _REASONS_ZH:
+        reason = re.sub(pattern, replacement, reason)
+    return reason

@@ -1,0 +1,226 @@
+"""Checks of the wording: template residue, copied text, self-reference, years, names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.check_context import Context, Issue
+from core.copying import (
+    DEPARTMENT_KINDS,
+    TOWNSHIP_KINDS,
+    same_unit,
+    shared_passages,
+    town_name,
+    unit_kind,
+)
+
+# ---- text ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidueRule:
+    """A kind of template leftover."""
+
+    pattern: re.Pattern[str]
+    what_zh: str
+    what_en: str
+    head_only: bool = False
+    """Only in the first lines (an annex marker there is the template's, not an appendix)."""
+
+
+_CJK = r"\u4e00-\u9fff"
+RESIDUE_RULES: tuple[ResidueRule, ...] = (
+    ResidueRule(re.compile(r"[^\n]{0,30}范本"), "模板标题", "template title"),
+    ResidueRule(
+        re.compile(r"^[ \t]*附件[ \t]*[0-9一二三四五六七八九十]+[ \t]*$", re.M),
+        "模板附件标记",
+        "template annex marker",
+        head_only=True,
+    ),
+    ResidueRule(re.compile(r"内容主要包括"), "模板填写说明", "template instruction"),
+    ResidueRule(re.compile(r"简[介要述]如何"), "模板填写说明", "template instruction"),
+    ResidueRule(re.compile(r"[我本]局[（(]办、委[）)]"), "模板占位词", "template placeholder"),
+    ResidueRule(
+        re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|(?<![{_CJK}])[X×][ \t]*月[ \t]*[X×][ \t]*日"),
+        "模板占位符",
+        "template placeholder",
+    ),
+    ResidueRule(
+        re.compile(
+            r"(?:单位名称|填报单位|评价单位)[ \t]*[:：][ \t]*(?:[（(]盖章[）)])?[ \t]*$", re.M
+        ),
+        "单位名称空白",
+        "blank unit name",
+    ),
+    ResidueRule(re.compile(r"[（(【\[]单位名称[）)】\]]"), "模板占位词", "template placeholder"),
+)
+# "按照区财政局…" in a county's report: the template came from a district (or the reverse).
+_BARE_LEVEL_RE = re.compile(r"(?:^|(?<=[按照向报送经由和及与、，,。；：:\s（(]))([区县])财政局")
+
+
+def template_residue(ctx: Context) -> Iterator[Issue]:
+    text = ctx.text
+    head_end = _nth_line_end(text, 8)
+    found: dict[str, list[tuple[int, int]]] = {}
+    labels: dict[str, tuple[str, str]] = {}
+    for rule in RESIDUE_RULES:
+        for match in rule.pattern.finditer(text, 0, head_end if rule.head_only else len(text)):
+            quote = match.group().strip()
+            if not quote:
+                continue
+            found.setdefault(quote, []).append((match.start(), match.end()))
+            labels[quote] = (rule.what_zh, rule.what_en)
+    unit = ctx.extraction.unit or ""
+    level = "县" if re.search("[县旗]", unit) and "区" not in unit else None
+    level = "区" if "区" in unit and not re.search("[县旗]", unit) else level
+    for match in _BARE_LEVEL_RE.finditer(text):
+        if level is not None and match.group(1) != level:
+            quote = match.group().lstrip("按照向报送经由和及与、，,。；：: \t（(")
+            found.setdefault(quote, []).append((match.end() - len(quote), match.end()))
+            labels[quote] = ("与本单位层级不符的机关名称", "authority of another level")
+    for quote, spans in found.items():
+        what_zh, what_en = labels[quote]
+        yield Issue(
+            subject=quote,
+            params={
+                "what": what_zh if ctx.config.lang == "zh" else what_en,
+                "quote": quote,
+                "count": len(spans),
+            },
+            spans=tuple(spans),
+        )
+
+
+def _nth_line_end(text: str, n: int) -> int:
+    at = 0
+    for _ in range(n):
+        found = text.find("\n", at)
+        if found < 0:
+            return len(text)
+        at = found + 1
+    return at
+
+
+_SELF_REF_RE = re.compile(r"(?<![自])我(镇|乡|街道|街|苏木|局|委|办|中心)(?!镇|村|级)")
+
+
+def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
+    own = unit_kind(ctx.extraction.unit)
+    if own is None:
+        return
+    residue = [span for issue in template_residue(ctx) for span in issue.spans]
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in _SELF_REF_RE.finditer(ctx.text):
+        kind = {"街": "街道", "苏木": "乡"}.get(match.group(1), match.group(1))
+        if kind == own or any(s <= match.start() < e for s, e in residue):
+            continue
+        township_own, township_said = own in TOWNSHIP_KINDS, kind in TOWNSHIP_KINDS
+        if not township_own and not township_said:
+            continue  # 局/委/办/中心 speak of each other loosely ("我委（局）")
+        if not township_own and own in DEPARTMENT_KINDS and kind in DEPARTMENT_KINDS:
+            continue
+        found.setdefault(match.group(), []).append(match.span())
+    for said, spans in found.items():
+        yield Issue(
+            subject=said,
+            params={"said": said, "unit": ctx.extraction.unit or "", "count": len(spans)},
+            fields=("unit",),
+            spans=tuple(spans),
+        )
+
+
+def other_units_named(ctx: Context) -> Iterator[Issue]:
+    if ctx.batch is None or ctx.position is None:
+        return
+    own = ctx.extraction.unit
+    own_town = town_name(own)
+    seen: set[str] = set()
+    for position, unit in enumerate(ctx.batch.units):
+        town = town_name(unit)
+        if position == ctx.position or town is None or town in seen or same_unit(own, unit):
+            continue
+        if own_town is not None and (town in own_town or own_town in town):
+            continue
+        seen.add(town)
+        spans = [m.span() for m in re.finditer(re.escape(town), ctx.text)]
+        if spans:
+            yield Issue(
+                subject=town,
+                params={"other": town, "count": len(spans)},
+                fields=("unit",),
+                spans=tuple(spans),
+            )
+
+
+def copied_passages(ctx: Context) -> Iterator[Issue]:
+    if ctx.batch is None or ctx.position is None:
+        return
+    by_other: dict[int, list[tuple[int, int, int]]] = {}
+    for passage in shared_passages(ctx.batch, ctx.position, ctx.text):
+        by_other.setdefault(passage.other, []).append((passage.start, passage.end, passage.chars))
+    for other, passages in by_other.items():
+        chars = sum(c for _, _, c in passages)
+        if chars < ctx.config.copied_min_chars:
+            continue
+        yield Issue(
+            subject=f"copied:{ctx.batch.units[other] or other}",
+            params={
+                "other": ctx.batch.units[other] or f"#{other + 1}",
+                "chars": chars,
+                "count": len(passages),
+            },
+            spans=tuple((s, e) for s, e, _ in passages),
+        )
+
+
+_YEAR_CLAIM_RES = (
+    re.compile(r"(?:评价|自评|考核)年度[ \t]*[:：]?[ \t]*((?:19|20)\d\d)"),
+    re.compile(
+        r"(?<!上)(?<!去)((?:19|20)\d\d)[ \t]*年度?[ \t]*(?:本?(?:部门|单位))?[^。\n，,；]{0,12}?"
+        r"(?:部门|单位)?整体(?:支出)?绩效(?:自评|评价)"
+    ),
+)
+
+
+def year_claims(ctx: Context) -> Iterator[Issue]:
+    year = ctx.extraction.year
+    if year is None:
+        return
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for pattern in _YEAR_CLAIM_RES:
+        for match in pattern.finditer(ctx.text):
+            claimed = int(match.group(1))
+            if claimed != year:
+                spans.setdefault(claimed, []).append(match.span())
+    for claimed, found in spans.items():
+        yield Issue(
+            subject=str(claimed),
+            params={"claimed": claimed, "year": year, "count": len(found)},
+            fields=("year",),
+            spans=tuple(found),
+        )
+
+
+def unit_name_variants(ctx: Context) -> Iterator[Issue]:
+    """The unit's full name written with its first character missing ("闻县前山镇人民政府")."""
+    unit = ctx.extraction.unit
+    if not unit or len(unit) < 6:
+        return
+    text = ctx.text
+    tail = unit[1:]
+    if tail[0] in "县区市省旗州盟":
+        return  # "县卫生健康委员会" is the usual short form, not a slip
+    spans = [
+        (m.start(), m.end())
+        for m in re.finditer(re.escape(tail), text)
+        if m.start() == 0 or not re.match(f"[{_CJK}]", text[m.start() - 1])
+    ]
+    if spans:
+        yield Issue(
+            subject=tail,
+            params={"variant": tail, "unit": unit, "count": len(spans)},
+            fields=("unit",),
+            spans=tuple(spans),
+        )

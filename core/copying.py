@@ -1,0 +1,141 @@
+"""Text one unit's report shares with another's: passages, self-references, other units' names.
+
+Passages common to many reports of the batch are the shared template, not copying.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from hashlib import blake2b
+
+from core.models import Extraction
+
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+_SPACE_RE = re.compile(r"\s+")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+# Township-level names ("双山子镇", "新茶乡", "东城街道") inside a unit name, after any county.
+_TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处)?$")
+_UNIT_SUFFIX_RE = re.compile(r"(?:人民政府|政府|办事处|本级)$")
+
+TOWNSHIP_KINDS = ("镇", "乡", "街道", "苏木")
+DEPARTMENT_KINDS = ("局", "委", "办", "中心")
+
+
+@dataclass(frozen=True)
+class SharedPassage:
+    """A run of sentences one report shares with another unit's report."""
+
+    start: int
+    """Offset of the passage in this report's text."""
+    end: int
+    """Offset just past it."""
+    other: int
+    """Position in the batch of the report it is shared with."""
+    chars: int
+    """Chinese characters in the shared sentences."""
+
+
+@dataclass(frozen=True)
+class BatchIndex:
+    """What the cross-report checks need to know about the whole batch, built once."""
+
+    units: tuple[str | None, ...]
+    """Each report's unit, by position in the batch."""
+    owners: Mapping[bytes, tuple[int, ...]]
+    """Sentence digest → positions of the reports that contain it."""
+    min_chars: int
+    """Shortest sentence (in Chinese characters) that counts."""
+    template_reports: int
+    """A sentence found in this many reports or more is template text."""
+
+
+def sentences(text: str, min_chars: int) -> Iterator[tuple[int, int, bytes, int]]:
+    """(start, end, digest, chinese characters) of each sentence long enough to count."""
+    for match in _SENTENCE_RE.finditer(text):
+        body = _SPACE_RE.sub("", match.group())
+        han = len(_HAN_RE.findall(body))
+        if han >= min_chars:
+            yield match.start(), match.end(), blake2b(body.encode(), digest_size=12).digest(), han
+
+
+def build_batch_index(
+    extractions: Sequence[Extraction], *, min_chars: int = 20, template_reports: int = 3
+) -> BatchIndex:
+    """Index the batch's sentences; cost is linear in the batch's text."""
+    owners: dict[bytes, list[int]] = {}
+    for position, ex in enumerate(extractions):
+        seen: set[bytes] = set()
+        for _, _, digest, _ in sentences(ex.report.text, min_chars):
+            if digest not in seen:
+                seen.add(digest)
+                owners.setdefault(digest, []).append(position)
+    shared = {d: tuple(p) for d, p in owners.items() if len(p) > 1}
+    return BatchIndex(
+        units=tuple(ex.unit for ex in extractions),
+        owners=shared,
+        min_chars=min_chars,
+        template_reports=template_reports,
+    )
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    """Loose identity of two unit names (one year's report and another's are not copying)."""
+    if not a or not b:
+        return False
+    x, y = _UNIT_SUFFIX_RE.sub("", a), _UNIT_SUFFIX_RE.sub("", b)
+    return x.endswith(y) or y.endswith(x)
+
+
+def shared_passages(index: BatchIndex, position: int, text: str) -> list[SharedPassage]:
+    """Runs of consecutive sentences this report shares with one other unit's report."""
+    passages: list[SharedPassage] = []
+    unit = index.units[position]
+    run: list[tuple[int, int, int]] = []  # (start, end, chars) of the current run
+    run_other: int | None = None
+
+    def close() -> None:
+        if run and run_other is not None:
+            passages.append(
+                SharedPassage(run[0][0], run[-1][1], run_other, sum(c for _, _, c in run))
+            )
+
+    for start, end, digest, han in sentences(text, index.min_chars):
+        holders = index.owners.get(digest, ())
+        others = [
+            p
+            for p in holders
+            if p != position and not same_unit(unit, index.units[p]) and index.units[p] != unit
+        ]
+        copied = bool(others) and len(holders) < index.template_reports
+        other = others[0] if copied else None
+        if other is not None and other == run_other:
+            run.append((start, end, han))
+            continue
+        close()
+        run, run_other = ([(start, end, han)], other) if other is not None else ([], None)
+    close()
+    return passages
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """镇, 乡, 街道, 苏木, 局, 委, 办 or 中心: what kind of unit a name designates."""
+    if not unit:
+        return None
+    name = _UNIT_SUFFIX_RE.sub("", unit)
+    name = re.sub(r"(?:委员会)$", "委", name)
+    name = re.sub(r"(?:办公室)$", "办", name)
+    for kind in (*TOWNSHIP_KINDS, *DEPARTMENT_KINDS):
+        if name.endswith(kind):
+            return "乡" if kind == "苏木" else kind
+    return None
+
+
+def town_name(unit: str | None) -> str | None:
+    """The township part of a unit name ("徐闻县前山镇人民政府" → "前山镇"), or None."""
+    if not unit:
+        return None
+    base = re.sub(r"^.*?(?:自治县|自治旗|县|区|旗|市)(?=[\u4e00-\u9fff]{2})", "", unit)
+    match = _TOWN_RE.search(base)
+    return match.group(1) if match else None

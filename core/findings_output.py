@@ -1,0 +1,218 @@
+"""Findings as JSON, as a polars table, as a terminal listing and as a Markdown memo."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from core.checks import CHECKS_BY_ID
+from core.cleaning import clean_text
+from core.models import Extraction, Finding
+from core.output import display_width, to_json_data
+
+if TYPE_CHECKING:
+    import polars as pl
+
+SEVERITY_LABELS = {
+    "zh": {"error": "错误", "warning": "警告", "info": "提示"},
+    "en": {"error": "error", "warning": "warning", "info": "info"},
+}
+_MARK = {"error": "✗", "warning": "!", "info": "·"}
+
+
+def finding_number(value: Decimal | None) -> int | float | None:
+    """A finding's number for JSON: computed rates are cut to 4 decimals."""
+    if value is None:
+        return None
+    value = value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value  # type: ignore[operator]
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """The documented JSON shape of one finding."""
+    return {
+        "check": finding.check,
+        "severity": finding.severity,
+        "message": finding.message,
+        "fields": list(finding.fields),
+        "reported": finding_number(finding.reported),
+        "computed": finding_number(finding.computed),
+        "difference": finding_number(finding.difference),
+        "tolerance": finding_number(finding.tolerance),
+        "spans": [list(s) for s in finding.spans],
+        "hint": finding.hint,
+    }
+
+
+def to_check_json(
+    extractions: Sequence[Extraction], findings: Sequence[Sequence[Finding]]
+) -> dict[str, Any]:
+    """The extract JSON with a `findings` list added to each report."""
+    data = to_json_data(extractions)
+    for report, found in zip(data["reports"], findings, strict=True):
+        report["findings"] = [finding_data(f) for f in found]
+    return data
+
+
+def findings_frame(
+    extractions: Sequence[Extraction], findings: Sequence[Sequence[Finding]], *, lang: str = "zh"
+) -> pl.DataFrame:
+    """One row per finding, with the quoted text, for CSV and spreadsheets."""
+    import polars as pl
+
+    rows: list[dict[str, Any]] = []
+    for ex, found in zip(extractions, findings, strict=True):
+        for f in found:
+            start, end = f.spans[0] if f.spans else (0, 0)
+            rows.append(
+                {
+                    "path": str(ex.report.path),
+                    "unit_name": ex.unit,
+                    "year": ex.year,
+                    "check": f.check,
+                    "label": check_label(f.check, lang),
+                    "severity": f.severity,
+                    "message": f.message,
+                    "fields": ",".join(f.fields),
+                    "reported": _plain(f.reported),
+                    "computed": _plain(f.computed),
+                    "difference": _plain(f.difference),
+                    "tolerance": _plain(f.tolerance),
+                    "quote": ex.report.text[start:end],
+                    "start": start if f.spans else None,
+                    "end": end if f.spans else None,
+                    "hint": f.hint,
+                }
+            )
+    schema = {
+        "path": pl.String, "unit_name": pl.String, "year": pl.Int64, "check": pl.String,
+        "label": pl.String, "severity": pl.String, "message": pl.String, "fields": pl.String,
+        "reported": pl.String, "computed": pl.String, "difference": pl.String,
+        "tolerance": pl.String, "quote": pl.String, "start": pl.Int64, "end": pl.Int64,
+        "hint": pl.String,
+    }  # fmt: skip
+    return pl.DataFrame(rows, schema=schema)
+
+
+def check_label(check_id: str, lang: str = "zh") -> str:
+    """What a reviewer calls a check."""
+    check = CHECKS_BY_ID.get(check_id)
+    if check is None:
+        return check_id
+    return check.label_zh if lang == "zh" else check.label_en
+
+
+def arithmetic_line(finding: Finding, lang: str = "zh") -> str:
+    """ "所述 1287.78 · 计算 1087.78 · 差 200 · 容差 0.1" — empty when the check has no numbers."""
+    if finding.reported is None or finding.computed is None:
+        return ""
+    words = (
+        ("所述", "计算", "差", "容差") if lang == "zh" else ("stated", "computed", "off", "tol.")
+    )
+    parts = [f"{words[0]} {_plain(finding.reported)}", f"{words[1]} {_short(finding.computed)}"]
+    if finding.difference is not None:
+        parts.append(f"{words[2]} {_short(finding.difference)}")
+    if finding.tolerance is not None:
+        parts.append(f"{words[3]} {_short(finding.tolerance)}")
+    return " · ".join(parts)
+
+
+def render_findings(
+    extractions: Sequence[Extraction],
+    findings: Sequence[Sequence[Finding]],
+    *,
+    lang: str = "zh",
+    width: int = 120,
+) -> str:
+    """A terminal listing: per report, its findings with their arithmetic, hint and quote."""
+    labels = SEVERITY_LABELS[lang]
+    out: list[str] = []
+    for ex, found in zip(extractions, findings, strict=True):
+        path = clean_text(str(ex.report.path))
+        if ex.report.error:
+            out += [f"✗ {clean_text(ex.report.error)}", ""]
+            continue
+        counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
+        summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
+        out.append(f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}  {summary or '—'}")
+        for f in found:
+            out.append(f"  {_MARK[f.severity]} [{labels[f.severity]}] {f.message}")
+            detail = arithmetic_line(f, lang)
+            if detail:
+                out.append(f"      {detail}")
+            if f.hint:
+                out.append(f"      → {f.hint}")
+            if f.spans:
+                start, end = f.spans[0]
+                line = ex.report.text.count("\n", 0, start) + 1
+                quote = _fit(ex.report.text[start:end].replace("\n", " ⏎ "), width - 14)
+                out.append(f"      L{line}: {quote}")
+        out.append("")
+    return "\n".join(out)
+
+
+def findings_markdown(
+    extractions: Sequence[Extraction], findings: Sequence[Sequence[Finding]], *, lang: str = "zh"
+) -> str:
+    """A memo per report, readable by someone who never saw the tool."""
+    labels = SEVERITY_LABELS[lang]
+    title = "绩效自评报告审核发现" if lang == "zh" else "Findings in the self-evaluation reports"
+    out = [f"# {title}", ""]
+    for ex, found in zip(extractions, findings, strict=True):
+        out.append(f"## {_md(ex.unit or str(ex.report.path))} {ex.year or ''}".rstrip())
+        out.append("")
+        out.append(f"`{_md(str(ex.report.path))}`")
+        out.append("")
+        if ex.report.error:
+            out += [_md(ex.report.error), ""]
+            continue
+        if not found:
+            out += ["未发现问题。" if lang == "zh" else "No findings.", ""]
+        for severity, label in labels.items():
+            group = [f for f in found if f.severity == severity]
+            if not group:
+                continue
+            out += [f"### {label} ({len(group)})", ""]
+            for f in group:
+                out.append(f"- **{_md(check_label(f.check, lang))}**：{_md(f.message)}")
+                if arithmetic_line(f, lang):
+                    out.append(f"  - {arithmetic_line(f, lang)}")
+                if f.hint:
+                    out.append(f"  - {_md(f.hint)}")
+                if f.spans:
+                    start, end = f.spans[0]
+                    out.append(f"  - > {_md(_fit(ex.report.text[start:end], 160))}")
+            out.append("")
+    return "\n".join(out)
+
+
+def _plain(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.normalize():f}"
+
+
+def _short(value: Decimal) -> str:
+    """Computed values to 4 decimals at most (rates and quotients run on)."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:
+        value = value.quantize(Decimal("0.0001"))
+    return f"{value.normalize():f}"
+
+
+def _fit(text: str, width: int) -> str:
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if display_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _md(text: str) -> str:
+    """Report text inside Markdown: inert (no links, emphasis, HTML or control characters)."""
+    text = clean_text(text).replace("\n", " ")
+    for ch in "\\`*_[]<>|~&":
+        text = text.replace(ch, "\\" + ch)
+    return text
