@@ -37,10 +37,9 @@ def figure_tolerance(fig: Figure) -> Decimal:
 
 
 def sum_tolerance(*figures: Figure) -> Decimal:
-    """Rounding slack of a sum: every printed figure may be half a unit off; never less than
-    one unit of the coarsest figure's last decimal (one-unit differences are rounding)."""
-    total = sum((figure_tolerance(f) for f in figures), Decimal(0))
-    return max(total, 2 * max((figure_tolerance(f) for f in figures), default=Decimal(0)))
+    """Rounding slack of a sum: every printed figure may be half a unit of its last decimal off
+    (two parts printed to 0.01 may sum 0.01 away from a printed total); a zero is exact."""
+    return sum((figure_tolerance(f) for f in figures if f.value != 0), Decimal(0))
 
 
 def rate_tolerance(rate: Figure | Number, computed: Decimal, parts: list[Figure]) -> Decimal:

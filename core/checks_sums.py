@@ -15,8 +15,9 @@ from core.arithmetic import (
     sum_tolerance,
 )
 from core.check_context import Context, Issue, as_printed, fig_span, fix_for, num
+from core.models import Figure
 from core.numbers import find_numbers, plain_decimal
-from core.rules import RULES_BY_KEY, SUM_RELATIONS
+from core.rules import RULES_BY_KEY, SUM_RELATIONS, SumRelation
 
 
 def sums(ctx: Context) -> Iterator[Issue]:
@@ -25,7 +26,7 @@ def sums(ctx: Context) -> Iterator[Issue]:
         parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
         if total is None or len(parts) < 2 or not isinstance(total.value, Decimal):
             continue
-        if len(parts) < len(relation.parts) or not relation.closed:
+        if len(parts) < len(relation.parts) or _open(ctx, relation, total):
             continue  # a part left unstated may hold the difference: see parts_exceed
         computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
         tolerance = sum_tolerance(total, *parts) + ctx.slack
@@ -53,12 +54,23 @@ def sums(ctx: Context) -> Iterator[Issue]:
         )
 
 
+def _open(ctx: Context, relation: SumRelation, total: Figure) -> bool:
+    """Does the total's paragraph name a part outside the vocabulary (其他收入…)?"""
+    if not relation.others:
+        return False
+    start = ctx.text.rfind("\n", 0, total.start) + 1
+    end = ctx.text.find("\n", total.end)
+    return re.search(relation.others, ctx.text[start : end if end >= 0 else None]) is not None
+
+
 def parts_exceed(ctx: Context) -> Iterator[Issue]:
     """Stated parts of a total (some left unstated) that already exceed it."""
     for relation in SUM_RELATIONS:
         total = ctx.figures.get(relation.total)
         parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
-        if total is None or not parts or (relation.closed and len(parts) == len(relation.parts)):
+        if total is None or not parts:
+            continue
+        if len(parts) == len(relation.parts) and not _open(ctx, relation, total):
             continue
         if not isinstance(total.value, Decimal):
             continue
@@ -93,6 +105,7 @@ def list_under_total(ctx: Context) -> Iterator[Issue]:
     """ "X万元，其中A a万元、B b万元…": the listed parts may not exceed the total."""
     text = ctx.text
     by_value_start = {f.value_start: f for f in ctx.figures.values()}
+    covered = {r.total for r in SUM_RELATIONS if any(p in ctx.figures for p in r.parts)}
     for match in _QIZHONG_RE.finditer(text):
         before = [n for n in find_numbers(text, max(0, match.start() - 24), match.start())]
         if not before or before[-1].in_wan() is None:
@@ -118,20 +131,15 @@ def list_under_total(ctx: Context) -> Iterator[Issue]:
         if len(parts) < 2:
             continue
         total_fig = by_value_start.get(total.start)
+        if total_fig is not None and total_fig.field in covered:
+            continue  # a total of the vocabulary with its parts stated: the sum checks judge it
         total_value = (
             total_fig.value
             if total_fig is not None and isinstance(total_fig.value, Decimal)
             else total.in_wan() or Decimal(0)
         )
         tolerance = sum((number_tolerance(n) for n in (total, *parts)), Decimal(0)) + ctx.slack
-        running, prefixes = Decimal(0), []
-        for part in parts:
-            running += part.in_wan() or Decimal(0)
-            prefixes.append(running)
-        # A list that reaches its total at some item is whole; what follows is another clause.
-        if any(abs(p - total_value) <= tolerance for p in prefixes):
-            continue
-        computed = prefixes[-1]
+        computed = sum((p.in_wan() or Decimal(0) for p in parts), Decimal(0))
         if computed - total_value <= tolerance:
             continue
         yield Issue(
@@ -176,27 +184,43 @@ class _Total:
 
 
 def project_totals(ctx: Context) -> Iterator[Issue]:
+    """The project list against the totals stated for exactly these projects (a sentence
+    "项目N个，资金X万元", the table's 合计 row), and against 项目支出 when the stated project
+    count says the list is complete."""
     ex = ctx.extraction
     amounts = [p.amount for p in ex.projects if p.amount is not None]
     if len(amounts) < 2 or len(amounts) != len(ex.projects):
         return
     computed = sum(amounts, Decimal(0))
-    decimals = max(max(0, -int(a.as_tuple().exponent)) for a in amounts)
+    decimals = max(2, *(max(0, -int(a.as_tuple().exponent)) for a in amounts))
     list_tolerance = len(amounts) * half_unit(decimals)
-    totals = [
+
+    def agrees(total: _Total) -> bool:
+        return abs(total.value - computed) <= list_tolerance + 2 * total.tolerance + ctx.slack
+
+    figures = [
         _Total(ctx.label(key), fig.value, figure_tolerance(fig), fig_span(fig), key)
         for key in ("spending_project", "project_budget_initial", "project_spending")
         if (fig := ctx.figures.get(key)) is not None and isinstance(fig.value, Decimal)
     ]
-    claims = list(_count_sentence_totals(ctx, len(amounts)))
-    # Only a sentence that totals "these N projects" says the list is the whole of them.
-    agree = [
-        t for t in totals + claims if abs(t.value - computed) <= list_tolerance + 2 * t.tolerance
-    ]
-    for claim in claims:
-        tolerance = list_tolerance + 2 * claim.tolerance + ctx.slack
-        if abs(claim.value - computed) <= tolerance:
-            continue
+    claims = [*_count_sentence_totals(ctx, len(amounts)), *_total_row(ctx, computed)]
+    agree = [t for t in figures + claims if agrees(t)]
+    wrong = [c for c in claims if not agrees(c)]
+    count = ctx.figures.get("project_count")
+    complete = count is not None and any(
+        c.value == len(amounts) for c in (count, *count.candidates)
+    )
+    # All N projects listed inline ("共实施项目6个，其中：A…元、B…元"), yet no total matches them.
+    # (A table may list budgets beside a stated 项目支出 of actual spending: not comparable.)
+    inline = all(p.source == "inline" for p in ex.projects)
+    if not wrong and complete and inline and not agree and figures:
+        wrong = figures[:1]
+    for claim in wrong:
+        same = [
+            f
+            for f in figures
+            if f is not claim and abs(f.value - claim.value) <= f.tolerance + claim.tolerance
+        ]
         yield Issue(
             subject=f"projects@{claim.span[0]}",
             params={
@@ -206,12 +230,42 @@ def project_totals(ctx: Context) -> Iterator[Issue]:
                 "reported": num(claim.value),
                 "difference": num(claim.value - computed),
             },
-            fields=tuple(t.field for t in agree if t.field),
+            fields=tuple(t.field for t in [claim, *same, *agree] if t.field),
             reported=claim.value,
             computed=computed,
-            tolerance=tolerance,
-            spans=(claim.span, *(t.span for t in agree)),
+            tolerance=list_tolerance + 2 * claim.tolerance + ctx.slack,
+            spans=(claim.span, *(t.span for t in [*same, *agree])),
         )
+
+
+_TOTAL_ROW_RE = re.compile(r"(?m)^[ \t]*(?:[0-9]+[ \t]+)?(?:合[ \t]*计|总[ \t]*计)[ \t\n]")
+
+
+def _total_row(ctx: Context, computed: Decimal) -> Iterator[_Total]:
+    """The 合计 row closing a project table: the number in it nearest the projects' sum."""
+    tabled = [p for p in ctx.extraction.projects if p.source == "table"]
+    if not tabled:
+        return
+    end = max(p.end for p in tabled)
+    row = _TOTAL_ROW_RE.search(ctx.text, end, end + 40)
+    if row is None:
+        return
+    line_end = ctx.text.find("\n\n", row.end())
+    numbers = list(find_numbers(ctx.text, row.end(), min(row.end() + 80, len(ctx.text))))
+    numbers = [n for n in numbers if line_end < 0 or n.start < line_end]
+    # The table's unit is not known here: read each number in 万元 and in 元, keep the closest.
+    readings = [
+        (abs(n.value * scale - computed), n, n.value * scale)
+        for n in numbers
+        if n.kind in ("plain", "money")
+        for scale in (Decimal(1), Decimal("0.0001"))
+    ]
+    if not readings:
+        return
+    _, number, value = min(readings, key=lambda r: r[0])
+    label = ctx.text[row.start() : row.end()].strip()
+    step = half_unit(number.decimals) * (value / number.value if number.value else 1)
+    yield _Total(label, plain_decimal(value), step, (row.start(), number.end))
 
 
 def _count_sentence_totals(ctx: Context, count: int) -> Iterator[_Total]:

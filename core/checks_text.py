@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from core.check_context import Context, Issue
 from core.copying import (
-    DEPARTMENT_KINDS,
     TOWNSHIP_KINDS,
     same_unit,
     shared_passages,
@@ -43,7 +42,7 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
     ResidueRule(re.compile(r"简[介要述]如何"), "模板填写说明", "template instruction"),
     ResidueRule(re.compile(r"[我本]局[（(]办、委[）)]"), "模板占位词", "template placeholder"),
     ResidueRule(
-        re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|(?<![{_CJK}])[X×][ \t]*月[ \t]*[X×][ \t]*日"),
+        re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|[X×][ \t]*月[ \t]*[X×][ \t]*日"),
         "模板占位符",
         "template placeholder",
     ),
@@ -103,7 +102,21 @@ def _nth_line_end(text: str, n: int) -> int:
     return at
 
 
-_SELF_REF_RE = re.compile(r"(?<![自])我(镇|乡|街道|街|苏木|局|委|办|中心)(?!镇|村|级)")
+# "我乡", "本镇": the report speaking as a unit; "全镇" only backs up a stronger sign ("全乡辖区"
+# is loose usage). "全乡镇" and "本乡本土" are idioms.
+_SELF_REF_RE = re.compile(
+    r"(?<![自])(?P<mine>我|本)(?P<kind>镇|乡|街道|街|苏木|局|委|办|中心)(?!镇|村|级|本土|里|亲|土)"
+    r"|(?<![自])全(?P<whole>镇|乡|街道|苏木)(?!镇|村|级)"
+)
+# "红石镇党委、政府团结带领…": another township's leadership acting in this report's narrative.
+_TOWN_LEADERSHIP_RE = re.compile(
+    rf"(?:^|(?<=[，,。；;：:、\s]))([{_CJK}]{{2,4}}?(?:镇|乡|街道|苏木))"
+    r"党(?:委|工委)[、和]?(?:政府|办事处)"
+)
+# Words that begin a clause before "镇党委" without being a town's name ("完成镇党委、政府交办…").
+_NOT_A_NAME_RE = re.compile(
+    r"^(?:完成|按照|根据|配合|协助|服从|落实|执行|围绕|在|向|由|经|全|本|我|各|乡)"
+)
 
 
 def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
@@ -111,24 +124,37 @@ def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
     if own is None:
         return
     residue = [span for issue in template_residue(ctx) for span in issue.spans]
-    found: dict[str, list[tuple[int, int]]] = {}
+    strong: dict[str, list[tuple[int, int]]] = {}
+    weak: dict[str, list[tuple[int, int]]] = {}
     for match in _SELF_REF_RE.finditer(ctx.text):
-        kind = {"街": "街道", "苏木": "乡"}.get(match.group(1), match.group(1))
+        said = match.group("kind") or match.group("whole")
+        if match.group("mine") == "本" and said not in TOWNSHIP_KINDS:
+            continue  # "本局" is generic enough in any department's text
+        kind = {"街": "街道", "苏木": "乡"}.get(said, said)
         if kind == own or any(s <= match.start() < e for s, e in residue):
             continue
         township_own, township_said = own in TOWNSHIP_KINDS, kind in TOWNSHIP_KINDS
         if not township_own and not township_said:
             continue  # 局/委/办/中心 speak of each other loosely ("我委（局）")
-        if not township_own and own in DEPARTMENT_KINDS and kind in DEPARTMENT_KINDS:
-            continue
-        found.setdefault(match.group(), []).append(match.span())
-    for said, spans in found.items():
-        yield Issue(
-            subject=said,
-            params={"said": said, "unit": ctx.extraction.unit or "", "count": len(spans)},
-            fields=("unit",),
-            spans=tuple(spans),
-        )
+        target = weak if match.group("whole") else strong
+        target.setdefault(match.group(), []).append(match.span())
+    own_town = town_name(ctx.extraction.unit)
+    if own in TOWNSHIP_KINDS and own_town:
+        for match in _TOWN_LEADERSHIP_RE.finditer(ctx.text):
+            name = match.group(1)
+            if name in own_town or own_town in name or _NOT_A_NAME_RE.match(name):
+                continue
+            strong.setdefault(match.group(), []).append(match.span())
+    if not strong:
+        return
+    found = {**strong, **weak}
+    spans = sorted(span for spans in found.values() for span in spans)
+    yield Issue(
+        subject="self-reference",
+        params={"said": "、".join(found), "unit": ctx.extraction.unit or "", "count": len(spans)},
+        fields=("unit",),
+        spans=tuple(spans),
+    )
 
 
 def other_units_named(ctx: Context) -> Iterator[Issue]:

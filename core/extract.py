@@ -179,6 +179,8 @@ def _candidate_after(
         grade = _GRADE_RE.match(text, value_at)
         if grade is None or _GRADE_LIST_RE.match(text, grade.end()):
             return None
+        if grade.group(1) == "中" and value_at == end:
+            return None  # "自评结果中，…" is "in the results", not the grade 中
         return _Candidate(
             rule,
             field,

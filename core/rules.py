@@ -293,21 +293,27 @@ class SumRelation:
 
     total: str
     parts: tuple[str, ...]
-    closed: bool = True
-    """The parts make up the whole total; an open list (income has other sources too) may
-    only be checked for parts that exceed it."""
+    others: str = ""
+    """Labels of parts outside the vocabulary (其他收入…): when the total's paragraph names one,
+    the stated parts need not make up the whole total, only never exceed it."""
 
 
 SUM_RELATIONS: tuple[SumRelation, ...] = (
     SumRelation("spending_total", ("spending_basic", "spending_project")),
     SumRelation("spending_basic", ("spending_personnel", "spending_public")),
     SumRelation("sangong_total", ("sangong_abroad", "sangong_reception", "sangong_vehicle")),
-    SumRelation("income_total", ("income_general", "income_fund"), closed=False),
+    SumRelation(
+        "income_total",
+        ("income_general", "income_fund"),
+        others=r"其他收入|事业收入|经营收入|上级补助收入|附属单位上缴|国有资本经营预算|社会保险基金"
+        r"|财政专户|非税收入|上年结转|结转结余|自有资金|其他资金",
+    ),
 )
 
 
 RATE_RELATIONS: tuple[tuple[str, str, str], ...] = (
     ("execution_rate", "spending_total", "budget_adjusted"),
+    ("carryover_rate", "carryover_total", "budget_adjusted"),
     ("project_execution_rate", "project_spending", "project_budget_initial"),
 )
 """A stated rate (in %) and the amounts it is made of: rate = numerator / denominator × 100."""

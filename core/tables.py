@@ -195,16 +195,21 @@ def _shape(text: str, run: list[Cell], groups: list[list[Cell]]) -> Table | None
     for first in range(len(run) - 1):
         for width in range(min(len(run) - first, 12), 1, -1):
             flat = run[first + width :] + cells  # leftover header-like cells begin the first row
-            # A heading right after the table is not a row: drop a short non-numeric tail.
+            # A heading right after the table is not a row: drop a short non-numeric tail;
+            # a short 合计 row (its label and the totals) closes the table as its last row.
             tail = len(flat) % width
-            if tail and not any(is_numeric(c.text) for c in flat[-tail:]):
+            total_row: list[tuple[Cell, ...]] = []
+            if tail and _GRAND_TOTAL_RE.match(flat[-tail].text):
+                total_row = [tuple(flat[-tail:])]
+                flat = flat[:-tail]
+            elif tail and not any(is_numeric(c.text) for c in flat[-tail:]):
                 flat = flat[:-tail]
             if len(flat) < width or len(flat) % width:
                 continue
             rows = [tuple(flat[r : r + width]) for r in range(0, len(flat), width)]
             patterns = {tuple(is_numeric(c.text) for c in row) for row in rows}
             if len(patterns) == 1 and any(next(iter(patterns))):
-                return _table(text, tuple(run[first : first + width]), rows)
+                return _table(text, tuple(run[first : first + width]), rows + total_row)
     return None
 
 
