@@ -91,8 +91,9 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
     i = 0
     while i < len(lines):
         header = _split_row(lines[i]) if "\t" in lines[i].text or "  " in lines[i].text else []
+        # Two columns only with tabs ("项目\t2025年"): runs of spaces split too much prose.
         if (
-            len(header) < 3
+            len(header) < (2 if "\t" in lines[i].text else 3)
             or any(is_numeric(c.text) for c in header)
             or not any(_HEADER_WORDS_RE.search(c.text) for c in header)
         ):
