@@ -51,51 +51,40 @@ def change_rates(ctx: Context) -> Iterator[Issue]:
             "stated": num(stated),
             "computed": rounded(computed) if computed is not None else "—",
         }
-        spans = ((statement.start, statement.end),)
-        fields = (base_fig.field,) if base_fig is not None else ()
-        if says_decrease and stated > HUNDRED:
-            yield Issue(
-                subject=f"change@{statement.start}",
-                params=params,
-                fields=fields,
-                reported=stated,
-                computed=computed,
-                tolerance=None,
-                spans=spans,
-                hint=_rate_digit_hint(stated, computed),
-            )
+        impossible = says_decrease and stated > HUNDRED  # no decrease exceeds 100 %
+        if computed is None and not impossible:
             continue
-        if computed is None:
-            continue
-        tolerance = (
-            change_rate_tolerance(
-                current,
-                delta,
-                statement.decrease,
-                figure_tolerance(base_fig)
-                if base_fig is not None
-                else number_tolerance(statement.base),
-                number_tolerance(statement.delta),
-            )
-            + 2 * half_unit(statement.rate.decimals)
-            + ctx.slack
-        )
-        if abs(computed - stated) <= tolerance:
-            continue
+        tolerance = None
         fixes: tuple[Fix, ...] = ()
-        if base_fig is not None and stated > 0:
-            rate = stated / HUNDRED
-            needed = delta / rate - delta if statement.decrease else delta + delta / rate
-            fix = fix_for(base_fig, needed)
-            fixes = (fix,) if fix is not None else ()
+        if computed is not None and not impossible:
+            tolerance = (
+                change_rate_tolerance(
+                    current,
+                    delta,
+                    statement.decrease,
+                    figure_tolerance(base_fig)
+                    if base_fig is not None
+                    else number_tolerance(statement.base),
+                    number_tolerance(statement.delta),
+                )
+                + 2 * half_unit(statement.rate.decimals)
+                + ctx.slack
+            )
+            if abs(computed - stated) <= tolerance:
+                continue
+            if base_fig is not None and stated > 0:
+                rate = stated / HUNDRED
+                needed = delta / rate - delta if statement.decrease else delta + delta / rate
+                fix = fix_for(base_fig, needed)
+                fixes = (fix,) if fix is not None else ()
         yield Issue(
             subject=f"change@{statement.start}",
             params=params,
-            fields=fields,
+            fields=(base_fig.field,) if base_fig is not None else (),
             reported=stated,
             computed=computed,
             tolerance=tolerance,
-            spans=spans,
+            spans=((statement.start, statement.end),),
             fixes=fixes,
             hint=_rate_digit_hint(stated, computed),
         )

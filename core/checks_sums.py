@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.arithmetic import (
@@ -21,6 +21,7 @@ from core.rules import RULES_BY_KEY, SUM_RELATIONS, SumRelation
 
 
 def sums(ctx: Context) -> Iterator[Issue]:
+    """A total against all its parts (基本支出 + 项目支出 = 支出合计, …)."""
     for relation in SUM_RELATIONS:
         total = ctx.figures.get(relation.total)
         parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
@@ -28,30 +29,50 @@ def sums(ctx: Context) -> Iterator[Issue]:
             continue
         if len(parts) < len(relation.parts) or _open(ctx, relation, total):
             continue  # a part left unstated may hold the difference: see parts_exceed
-        computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
-        tolerance = sum_tolerance(total, *parts) + ctx.slack
-        if abs(computed - total.value) <= tolerance:
+        issue = _sum_issue(ctx, total, parts)
+        if abs(issue.computed - total.value) <= issue.tolerance:  # type: ignore[operator]
             continue
-        fixes = [fix_for(total, computed)]
+        fixes = [fix_for(total, issue.computed)]  # type: ignore[arg-type]
         for part in parts:
             others = sum((p.value for p in parts if p is not part), Decimal(0))
             fixes.append(fix_for(part, total.value - others))  # type: ignore[operator]
-        yield Issue(
-            subject=relation.total,
-            params={
-                "parts": " + ".join(f"{ctx.label(p.field)}{num(p.value)}" for p in parts),  # type: ignore[arg-type]
-                "computed": num(computed),
-                "total": ctx.label(total.field),
-                "reported": num(total.value),
-                "difference": num(total.value - computed),
-            },
-            fields=(total.field, *(p.field for p in parts)),
-            reported=total.value,
-            computed=computed,
-            tolerance=tolerance,
-            spans=(fig_span(total), *(fig_span(p) for p in parts)),
-            fixes=tuple(f for f in fixes if f is not None),
-        )
+        yield replace(issue, fixes=tuple(f for f in fixes if f is not None))
+
+
+def parts_exceed(ctx: Context) -> Iterator[Issue]:
+    """Stated parts of a total (some left unstated, or other sources named) above it."""
+    for relation in SUM_RELATIONS:
+        total = ctx.figures.get(relation.total)
+        parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
+        if total is None or not parts or not isinstance(total.value, Decimal):
+            continue
+        if len(parts) == len(relation.parts) and not _open(ctx, relation, total):
+            continue
+        issue = _sum_issue(ctx, total, parts)
+        if issue.computed - total.value > issue.tolerance:  # type: ignore[operator]
+            excess = num(issue.computed - total.value)  # type: ignore[operator]
+            yield replace(issue, params={**issue.params, "difference": excess})
+
+
+def _sum_issue(ctx: Context, total: Figure, parts: list[Figure]) -> Issue:
+    computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
+    reported = total.value
+    assert isinstance(reported, Decimal)
+    return Issue(
+        subject=total.field,
+        params={
+            "parts": " + ".join(f"{ctx.label(p.field)}{num(p.value)}" for p in parts),  # type: ignore[arg-type]
+            "computed": num(computed),
+            "total": ctx.label(total.field),
+            "reported": num(reported),
+            "difference": num(reported - computed),
+        },
+        fields=(total.field, *(p.field for p in parts)),
+        reported=reported,
+        computed=computed,
+        tolerance=sum_tolerance(total, *parts) + ctx.slack,
+        spans=(fig_span(total), *(fig_span(p) for p in parts)),
+    )
 
 
 def _open(ctx: Context, relation: SumRelation, total: Figure) -> bool:
@@ -61,38 +82,6 @@ def _open(ctx: Context, relation: SumRelation, total: Figure) -> bool:
     start = ctx.text.rfind("\n", 0, total.start) + 1
     end = ctx.text.find("\n", total.end)
     return re.search(relation.others, ctx.text[start : end if end >= 0 else None]) is not None
-
-
-def parts_exceed(ctx: Context) -> Iterator[Issue]:
-    """Stated parts of a total (some left unstated) that already exceed it."""
-    for relation in SUM_RELATIONS:
-        total = ctx.figures.get(relation.total)
-        parts = [ctx.figures[p] for p in relation.parts if p in ctx.figures]
-        if total is None or not parts:
-            continue
-        if len(parts) == len(relation.parts) and not _open(ctx, relation, total):
-            continue
-        if not isinstance(total.value, Decimal):
-            continue
-        computed = sum((p.value for p in parts if isinstance(p.value, Decimal)), Decimal(0))
-        tolerance = sum_tolerance(total, *parts) + ctx.slack
-        if computed - total.value <= tolerance:
-            continue
-        yield Issue(
-            subject=relation.total,
-            params={
-                "parts": " + ".join(f"{ctx.label(p.field)}{num(p.value)}" for p in parts),  # type: ignore[arg-type]
-                "computed": num(computed),
-                "total": ctx.label(total.field),
-                "reported": num(total.value),
-                "difference": num(computed - total.value),
-            },
-            fields=(total.field, *(p.field for p in parts)),
-            reported=total.value,
-            computed=computed,
-            tolerance=tolerance,
-            spans=(fig_span(total), *(fig_span(p) for p in parts)),
-        )
 
 
 _QIZHONG_RE = re.compile(r"[，,：:]?\s*其中[：:，,]?")

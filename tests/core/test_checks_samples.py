@@ -12,27 +12,13 @@ from core.checks import check_batch
 from core.extract import extract
 from core.models import Finding
 from core.reading import read_report
+from tests.core.check_scoring import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_reports"
 EXPECTED = tomllib.loads((ROOT / "tests" / "core" / "data" / "expected.toml").read_text("utf-8"))
 REPORTS = EXPECTED["report"]
 IDS = [r["file"].split("_")[0] for r in REPORTS]
-
-# The reviewer's kind names → the checks that may raise them.
-KINDS = {
-    "unit_slip": {"unit_slip"},
-    "sum_mismatch": {"sum_mismatch", "parts_exceed_total", "list_exceeds_total"},
-    "total_mismatch": {"total_mismatch"},
-    "change_rate_mismatch": {"change_rate_mismatch"},
-    "rate_mismatch": {"rate_mismatch", "excellent_rate_mismatch"},
-    "staff_over_quota": {"staff_over_quota"},
-    "template_residue": {"template_residue"},
-    "foreign_unit": {"foreign_unit", "other_unit_named", "copied_text"},
-    "duplicate_project": {"duplicate_project"},
-    "carryover_vs_execution": {"carryover_vs_execution"},
-    "unit_name_variant": {"unit_name_variant"},
-}
 
 
 @pytest.fixture(scope="module")
