@@ -19,7 +19,7 @@ from core.units import DEFAULT_UNIT_THRESHOLD, UnitGroup, group_units
 
 DEFAULT_SCORE_CUTOFF = 80.0
 
-_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}\s*年度?")
+_YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}\s*年度?|[(（〔【\[](?:19|20)[0-9]{2}[)）〕】\]]")
 _DASHES_RE = re.compile("[-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63~\u301c]+")
 _OPENING_RE = re.compile("[\\[{\u3010\u3014\u3016\u3008\u300a]")
 _CLOSING_RE = re.compile("[\\]}\u3011\u3015\u3017\u3009\u300b]")
@@ -100,7 +100,7 @@ class BatchMatch:
 
 
 def normalise_project_name(name: str) -> str:
-    """A project name with what drifts between years taken out: years (2023年, 2024年度),
+    """A project name with what drifts between years taken out: years (2023年, 2024年度, 〔2023〕),
     full-width forms (NFKC), dash and bracket variants, quotes, separators and whitespace."""
     text = unicodedata.normalize("NFKC", name)
     text = _YEAR_RE.sub("", text)

@@ -20,7 +20,7 @@ DEFAULT_UNIT_THRESHOLD = 90.0
 _STEM = r"[^\W\d_省市县区旗A-Za-z]"
 _SPLIT_RE = re.compile(
     rf"(?P<province>{_STEM}{{2,8}}?(?:省|自治区|特别行政区))?"
-    rf"(?P<prefecture>{_STEM}{{2,10}}?(?:市|自治州|地区|盟))?"
+    rf"(?P<prefecture>{_STEM}{{2,10}}?(?:市|自治州|州|地区|盟))?"
     rf"(?P<county>{_STEM}{{1,10}}?(?:自治县|自治旗|县|区|旗|市))?"
     r"(?P<proper>.*)",
     re.DOTALL,
