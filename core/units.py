@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from core.identity import is_unit_name
 from core.models import Extraction
@@ -25,7 +25,7 @@ _SPLIT_RE = re.compile(
     r"(?P<proper>.*)",
     re.DOTALL,
 )
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+_GROUPS = ("province", "prefecture", "county", "proper")
 # "峨边彝族自治县" and "峨边县" are one county: reports shorten autonomous names freely.
 # Peoples named by one character always write 族; longer names may leave it out (哈萨克自治州).
 _AUTONOMY_RE = re.compile(
@@ -51,9 +51,9 @@ class UnitName:
     text: str
     """The name as written."""
     province: str
-    """Province-level prefix (广东省, 北京市), or ""."""
+    """Province-level prefix (广东省, 内蒙古自治区), or ""."""
     prefecture: str
-    """Prefecture-level prefix (湛江市, 恩施州), or ""."""
+    """Prefecture-level prefix (湛江市, 恩施州 for 恩施土家族苗族自治州, 北京市), or ""."""
     county: str
     """County-level part (徐闻县, 峨边县 for 峨边彝族自治县, 东城区), or "" when not written."""
     proper: str
@@ -82,10 +82,8 @@ def parse_unit_name(name: str) -> UnitName:
     if prefecture and not county and proper:
         # "廉江市石城镇": a 市 right before the unit is county level (or governs it directly).
         prefecture, county = "", prefecture
-    if province in _MUNICIPALITIES and not prefecture and not county:
-        province, county = "", province
     proper = _GOVERNMENT_RE.sub("", proper)
-    if county and (len(proper) < 2 or _KIND_RE.fullmatch(proper)) and proper:
+    if county and proper and (len(proper) < 2 or _KIND_RE.fullmatch(proper)):
         # "城区街道" is a unit called 城区街道, not a 街道 of a district called 城.
         county, proper = "", county + proper
     return UnitName(
@@ -101,9 +99,6 @@ def _short_autonomy(part: str) -> str:
     short = _AUTONOMY_RE.sub("", part)
     # 鄂伦春自治旗 is named after its people alone: nothing shorter is its name.
     return short if len(short) >= 2 else part
-
-
-_GROUPS = ("province", "prefecture", "county", "proper")
 
 
 def same_unit(a: str, b: str, *, threshold: float = DEFAULT_UNIT_THRESHOLD) -> bool:
@@ -190,23 +185,33 @@ def group_units(
         )
 
     groups: list[list[tuple[str | None, Extraction]]] = []
+    # The unit proper of each group's first name: a name is the same unit as every member of a
+    # group only if it scores the threshold against the first, which rapidfuzz prunes fast.
+    firsts: list[str] = []
     for item in sorted(named, key=order):
         name = item[0]
         fits = []
         if name is not None:
+            unit = parsed[name]
+            near: Iterable[int] = range(len(groups))
+            if unit.proper:
+                found = process.extract(
+                    unit.proper, firsts, scorer=fuzz.ratio, score_cutoff=threshold, limit=None
+                )
+                near = sorted(index for _, _, index in found)
             fits = [
-                group
-                for group in groups
+                groups[i]
+                for i in near
                 if all(
-                    other is not None
-                    and _same_parsed(parsed[name], parsed[other], threshold=threshold)
-                    for other, _ in group
+                    other is not None and _same_parsed(unit, parsed[other], threshold=threshold)
+                    for other, _ in groups[i]
                 )
             ]
         if len(fits) == 1:
             fits[0].append(item)
         else:
             groups.append([item])
+            firsts.append(parsed[name].proper if name is not None else "")
     result = [
         UnitGroup(
             unit=group[0][0] or group[0][1].report.path.stem,
