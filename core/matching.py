@@ -129,8 +129,9 @@ def match_projects(
     The assignment is greedy: the best-scoring candidate pair first, ties (same-named projects
     in one year) broken by the closest amount. This gives the stable assignment: no two
     projects are left paired elsewhere while being each other's best remaining match, which
-    is what a reviewer checks by eye; with a cutoff this high nearly every name has a single
-    candidate, so there is little for an optimal (total-score) assignment to gain.
+    is what a reviewer checks by eye. At this cutoff few names have more than one candidate
+    (in the sample batch only same-named duplicates do), so an optimal (total-score)
+    assignment would have little to gain.
 
     `decisions` come first: a confirmed pair is made whatever its score (same-named projects
     by closest amount), a rejected pair is never made.
@@ -140,12 +141,8 @@ def match_projects(
     rejected = {(d.from_name, d.to_name) for d in decisions if not d.accepted}
     confirmed = {(d.from_name, d.to_name) for d in decisions if d.accepted}
 
-    forced = [
-        (i, j)
-        for i, o in enumerate(old)
-        for j, n in enumerate(new)
-        if (o.name, n.name) in confirmed
-    ]
+    old_at, new_at = _positions(old), _positions(new)
+    forced = [(i, j) for a, b in confirmed for i in old_at.get(a, ()) for j in new_at.get(b, ())]
     candidates: list[tuple[float, Decimal, int, int]] = []
     for i, name in enumerate(old_names):
         for _, score, j in process.extract(
@@ -171,6 +168,13 @@ def match_projects(
         new=tuple(p for j, p in enumerate(new) if j not in pairs),
         dropped=tuple(p for i, p in enumerate(old) if i not in used_old),
     )
+
+
+def _positions(projects: Sequence[Project]) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for index, p in enumerate(projects):
+        positions.setdefault(p.name, []).append(index)
+    return positions
 
 
 def _compatible(a: str, b: str) -> bool:
