@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from core.check_context import Context, Issue
 from core.copying import (
     TOWNSHIP_KINDS,
-    same_unit,
+    one_unit,
     shared_passages,
     town_name,
     unit_kind,
@@ -165,7 +165,7 @@ def other_units_named(ctx: Context) -> Iterator[Issue]:
     seen: set[str] = set()
     for position, unit in enumerate(ctx.batch.units):
         town = town_name(unit)
-        if position == ctx.position or town is None or town in seen or same_unit(own, unit):
+        if position == ctx.position or town is None or town in seen or one_unit(own, unit):
             continue
         if own_town is not None and (town in own_town or own_town in town):
             continue

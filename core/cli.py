@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.check_context import CheckConfig
 from core.cleaning import clean_text
-from core.config import DEFAULT_CONFIG_NAME, ConfigError, load_config
+from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.extract import extract
 from core.models import Extraction
 from core.reading import find_reports, read_report
@@ -21,6 +21,7 @@ from core.rules import FIELD_RULES, with_aliases
 EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 CHECK_FORMATS = ("table", "json", "csv", "md")
+MATCH_FORMATS = ("table", "json", "csv")
 _BINARY_FORMATS = ("parquet", "xlsx")
 
 
@@ -51,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a finding this severe (or worse) is raised (default: never)",
     )
     chk.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    match = sub.add_parser("match", help="match units and projects across years")
+    match.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="report files or folders"
+    )
+    match.add_argument("--format", choices=MATCH_FORMATS, default="table")
     return parser
 
 
@@ -71,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _extract(args, lang, rules)
     if args.command == "check":
         return _check(args, replace(config.checks, lang=lang), rules)
+    if args.command == "match":
+        return _match(args, config)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -125,6 +133,38 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object
     if any(f.severity in failing for fs in findings for f in fs):
         return EXIT_SOME_ERRORS
     return EXIT_OK
+
+
+def _match(args: argparse.Namespace, config: Config) -> int:
+    from core import match_output as out
+    from core.matching import match_batch
+
+    found = find_reports(args.paths)
+    for path, reason in found.skipped:
+        _warn(f"skipped {path}: {reason}")
+    rules = with_aliases(FIELD_RULES, config.field_aliases)
+    extractions = [extract(read_report(path), rules) for path in found.reports]
+    failed = [ex for ex in extractions if ex.report.error]
+    for ex in failed:
+        _warn(str(ex.report.error))
+    batch = match_batch(
+        [ex for ex in extractions if not ex.report.error],
+        unit_threshold=config.unit_threshold,
+        score_cutoff=config.project_cutoff,
+    )
+    lang = args.lang or config.lang
+    if args.format == "json":
+        text = json.dumps(out.to_json_data(batch), ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = out.render_csv(batch)
+    else:
+        width = shutil.get_terminal_size((120, 24)).columns
+        text = out.render_table(batch, lang=lang, width=width)
+    sys.stdout.write(text)
+    missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
+    if not found.reports and not found.skipped:
+        _warn("no report files found")
+    return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
 
 
 def _warn(message: str) -> None:

@@ -34,6 +34,12 @@ class Config:
     """Extra literal labels per field key, e.g. {"spending_total": ("支出决算数",)}."""
     checks: CheckConfig = field(default_factory=CheckConfig)
     """Which checks run, their severities, tolerances and the grade bands ([checks])."""
+    unit_threshold: float = 90.0
+    """[matching] Least `fuzz.ratio` (0–100) between two spellings of a unit's own name (the
+    part after the county) for them to be one unit."""
+    project_cutoff: float = 80.0
+    """[matching] Least `fuzz.ratio` (0–100) between two normalised project names for them to
+    be paired across years."""
 
 
 def load_config(path: Path | None) -> Config:
@@ -52,7 +58,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _parse(data: Mapping[str, Any], path: Path) -> Config:
-    _refuse_unknown(data, {"lang", "fields", "checks"}, path, "")
+    _refuse_unknown(data, {"lang", "fields", "checks", "matching"}, path, "")
     lang = data.get("lang", "zh")
     if lang not in LANGUAGES:
         raise ConfigError(f"{path}: lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -70,7 +76,29 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
             raise ConfigError(f"{path}: fields.aliases.{key} must be a list of non-empty strings")
         parsed[key] = tuple(words)
     checks = _parse_checks(data.get("checks", {}), path, lang)
-    return Config(lang=lang, field_aliases=MappingProxyType(parsed), checks=checks)
+    unit_threshold, project_cutoff = _parse_matching(data.get("matching", {}), path)
+    return Config(
+        lang=lang,
+        field_aliases=MappingProxyType(parsed),
+        checks=checks,
+        unit_threshold=unit_threshold,
+        project_cutoff=project_cutoff,
+    )
+
+
+def _parse_matching(table: object, path: Path) -> tuple[float, float]:
+    """[matching]: unit_threshold and project_cutoff, scores from 0 to 100."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [matching] must be a table")
+    _refuse_unknown(table, {"unit_threshold", "project_cutoff"}, path, "matching.")
+    defaults = Config()
+    values = []
+    for key in ("unit_threshold", "project_cutoff"):
+        value = table.get(key, getattr(defaults, key))
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ConfigError(f"{path}: matching.{key} must be a number from 0 to 100")
+        values.append(float(value))
+    return values[0], values[1]
 
 
 def _parse_checks(table: Any, path: Path, lang: str) -> CheckConfig:

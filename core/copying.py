@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 
 from core.models import Extraction
+from core.units import same_unit
 
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SPACE_RE = re.compile(r"\s+")
@@ -80,12 +81,9 @@ def build_batch_index(
     )
 
 
-def same_unit(a: str | None, b: str | None) -> bool:
-    """Loose identity of two unit names (one year's report and another's are not copying)."""
-    if not a or not b:
-        return False
-    x, y = _UNIT_SUFFIX_RE.sub("", a), _UNIT_SUFFIX_RE.sub("", b)
-    return x.endswith(y) or y.endswith(x)
+def one_unit(a: str | None, b: str | None) -> bool:
+    """Two reports of one unit (another year's report is not copying)."""
+    return bool(a and b) and same_unit(a, b)  # type: ignore[arg-type]
 
 
 def shared_passages(index: BatchIndex, position: int, text: str) -> list[SharedPassage]:
@@ -106,7 +104,7 @@ def shared_passages(index: BatchIndex, position: int, text: str) -> list[SharedP
         others = [
             p
             for p in holders
-            if p != position and not same_unit(unit, index.units[p]) and index.units[p] != unit
+            if p != position and not one_unit(unit, index.units[p]) and index.units[p] != unit
         ]
         copied = bool(others) and len(holders) < index.template_reports
         other = others[0] if copied else None
