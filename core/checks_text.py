@@ -12,6 +12,7 @@ from core.copying import (
     one_unit,
     shared_passages,
     town_name,
+    towns_named,
     unit_kind,
 )
 
@@ -162,22 +163,18 @@ def other_units_named(ctx: Context) -> Iterator[Issue]:
         return
     own = ctx.extraction.unit
     own_town = town_name(own)
-    seen: set[str] = set()
-    for position, unit in enumerate(ctx.batch.units):
-        town = town_name(unit)
-        if position == ctx.position or town is None or town in seen or one_unit(own, unit):
-            continue
+    for town, spans in towns_named(ctx.batch, ctx.text).items():
         if own_town is not None and (town in own_town or own_town in town):
             continue
-        seen.add(town)
-        spans = [m.span() for m in re.finditer(re.escape(town), ctx.text)]
-        if spans:
-            yield Issue(
-                subject=town,
-                params={"other": town, "count": len(spans)},
-                fields=("unit",),
-                spans=tuple(spans),
-            )
+        owners = [p for p in ctx.batch.towns[town] if p != ctx.position]
+        if not owners or any(one_unit(own, ctx.batch.units[p]) for p in owners):
+            continue
+        yield Issue(
+            subject=town,
+            params={"other": town, "count": len(spans)},
+            fields=("unit",),
+            spans=tuple(spans),
+        )
 
 
 def copied_passages(ctx: Context) -> Iterator[Issue]:

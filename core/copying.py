@@ -50,6 +50,8 @@ class BatchIndex:
     """Shortest sentence (in Chinese characters) that counts."""
     template_reports: int
     """A sentence found in this many reports or more is template text."""
+    towns: Mapping[str, tuple[int, ...]]
+    """Township name ("前山镇") → positions of the reports whose unit it is."""
 
 
 def sentences(text: str, min_chars: int) -> Iterator[tuple[int, int, bytes, int]]:
@@ -73,12 +75,36 @@ def build_batch_index(
                 seen.add(digest)
                 owners.setdefault(digest, []).append(position)
     shared = {d: tuple(p) for d, p in owners.items() if len(p) > 1}
+    towns: dict[str, list[int]] = {}
+    for position, ex in enumerate(extractions):
+        town = town_name(ex.unit)
+        if town is not None:
+            towns.setdefault(town, []).append(position)
     return BatchIndex(
         units=tuple(ex.unit for ex in extractions),
         owners=shared,
         min_chars=min_chars,
         template_reports=template_reports,
+        towns={t: tuple(p) for t, p in towns.items()},
     )
+
+
+_TOWN_SUFFIX_RE = re.compile(r"镇|乡|街道|苏木")
+
+
+def towns_named(index: BatchIndex, text: str) -> dict[str, list[tuple[int, int]]]:
+    """The batch's township names found in a text, with their spans: one pass over the text,
+    looking up the 2–6 characters before each 镇/乡/街道/苏木 (a bigger batch costs no more)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in _TOWN_SUFFIX_RE.finditer(text):
+        for size in range(2, 7):
+            start = match.start() - size
+            if start < 0:
+                break
+            name = text[start : match.end()]
+            if name in index.towns:
+                found.setdefault(name, []).append((start, match.end()))
+    return found
 
 
 def one_unit(a: str | None, b: str | None) -> bool:
@@ -101,12 +127,14 @@ def shared_passages(index: BatchIndex, position: int, text: str) -> list[SharedP
 
     for start, end, digest, han in sentences(text, index.min_chars):
         holders = index.owners.get(digest, ())
+        if len(holders) >= index.template_reports:
+            holders = ()  # the shared template, not copying (checked first: it is cheap)
         others = [
             p
             for p in holders
-            if p != position and not one_unit(unit, index.units[p]) and index.units[p] != unit
+            if p != position and index.units[p] != unit and not one_unit(unit, index.units[p])
         ]
-        copied = bool(others) and len(holders) < index.template_reports
+        copied = bool(others)
         other = others[0] if copied else None
         if other is not None and other == run_other:
             run.append((start, end, han))

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -72,6 +73,7 @@ class UnitGroup:
     """The unit's reports, by year (unknown years last), then by path."""
 
 
+@lru_cache(maxsize=65536)
 def parse_unit_name(name: str) -> UnitName:
     """Split a unit name into province, prefecture, county and the unit proper."""
     text = unicodedata.normalize("NFKC", name)
