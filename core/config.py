@@ -29,6 +29,10 @@ class Config:
         default_factory=lambda: MappingProxyType({})
     )
     """Extra literal labels per field key, e.g. {"spending_total": ("支出决算数",)}."""
+    reviewer: str = ""
+    """Name written on review decisions; "" means the OS user."""
+    undo_depth: int = 100
+    """How many of the last review decisions can be undone."""
 
 
 def load_config(path: Path | None) -> Config:
@@ -47,7 +51,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _parse(data: Mapping[str, Any], path: Path) -> Config:
-    _refuse_unknown(data, {"lang", "fields"}, path, "")
+    _refuse_unknown(data, {"lang", "fields", "review"}, path, "")
     lang = data.get("lang", "zh")
     if lang not in LANGUAGES:
         raise ConfigError(f"{path}: lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -64,7 +68,27 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise ConfigError(f"{path}: fields.aliases.{key} must be a list of non-empty strings")
         parsed[key] = tuple(words)
-    return Config(lang=lang, field_aliases=MappingProxyType(parsed))
+    reviewer, undo_depth = _parse_review(data.get("review", {}), path)
+    return Config(
+        lang=lang,
+        field_aliases=MappingProxyType(parsed),
+        reviewer=reviewer,
+        undo_depth=undo_depth,
+    )
+
+
+def _parse_review(review: Any, path: Path) -> tuple[str, int]:
+    """The [review] section: reviewer name and undo depth."""
+    if not isinstance(review, dict):
+        raise ConfigError(f"{path}: [review] must be a table")
+    _refuse_unknown(review, {"reviewer", "undo_depth"}, path, "review.")
+    reviewer = review.get("reviewer", "")
+    if not isinstance(reviewer, str) or reviewer != reviewer.strip():
+        raise ConfigError(f"{path}: review.reviewer must be a name (a string without edge spaces)")
+    depth = review.get("undo_depth", 100)
+    if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 10_000:
+        raise ConfigError(f"{path}: review.undo_depth must be an integer from 0 to 10000")
+    return reviewer, depth
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: set[str], path: Path, prefix: str) -> None:
