@@ -67,7 +67,8 @@ def _w(key: str, lang: str) -> str:
 # Markdown: characters that start links, images, HTML, entities, emphasis or code anywhere.
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~!@])")
 # ... and those that start a block (heading, quote, list, rule, fence) at the start of a line.
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=\-*~`]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=\-*~`])")
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])")
 
 
 def md_escape(text: str) -> str:
@@ -78,7 +79,8 @@ def md_escape(text: str) -> str:
         line = _MD_INLINE.sub(r"\\\1", line.strip())
         # Bare URLs become links in GitHub Markdown: break the pattern visibly but harmlessly.
         line = line.replace("://", r"\://").replace("www.", r"www\.")
-        line = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _MD_LINE_START.sub(r"\1\\\2", line)
+        line = _MD_ORDERED.sub(r"\1\\\2", line)
         lines.append(line)
     return "\n".join(lines)
 
