@@ -283,13 +283,24 @@ def _load(data: bytes, file: Path) -> tuple[dict[str, Any], _Lines]:
 
 
 class _Lines:
-    """Where each table and key starts in a TOML text, to name the line of a bad value."""
+    """Where each table and key starts in a TOML text, to name the line of a bad value; worked
+    out only when there is one (opening a big log reads thousands of good files)."""
 
     _HEADER = re.compile(r"\s*\[\[?\s*([^\[\]]+?)\s*\]\]?\s*(?:#.*)?")
     _KEY = re.compile(r"\s*(\"[^\"]*\"|[A-Za-z0-9_-]+)\s*=")
 
     def __init__(self, text: str) -> None:
-        self._at: dict[tuple[tuple[str, ...], str | None], int] = {}
+        self._text = text
+        self._at: dict[tuple[tuple[str, ...], str | None], int] | None = None
+
+    def of(self, table: tuple[str, ...], key: str | None) -> int | None:
+        """The line of a key in a table (or of the table's header), else of the table."""
+        if self._at is None:
+            self._at = self._scan(self._text)
+        return self._at.get((table, key)) or self._at.get((table, None))
+
+    def _scan(self, text: str) -> dict[tuple[tuple[str, ...], str | None], int]:
+        at: dict[tuple[tuple[str, ...], str | None], int] = {}
         table: tuple[str, ...] = ()
         in_string = False
         for number, line in enumerate(text.split("\n"), start=1):
@@ -300,14 +311,11 @@ class _Lines:
             key = self._KEY.match(line)
             if header:
                 table = tuple(p.strip().strip('"') for p in header.group(1).split("."))
-                self._at.setdefault((table, None), number)
+                at.setdefault((table, None), number)
             elif key:
-                self._at.setdefault((table, key.group(1).strip('"')), number)
+                at.setdefault((table, key.group(1).strip('"')), number)
                 in_string = line.count('"""') % 2 == 1
-
-    def of(self, table: tuple[str, ...], key: str | None) -> int | None:
-        """The line of a key in a table (or of the table's header), else of the table."""
-        return self._at.get((table, key)) or self._at.get((table, None))
+        return at
 
 
 class _Reader:
