@@ -281,11 +281,23 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
 
 def to_json_data(log: LogContents) -> dict[str, Any]:
     """The whole log as JSON: {"schema", "reviewer", "reports": [{…, "annotations": […]}]}."""
-    return {
+    data = {
         "schema": EXPORT_SCHEMA,
         "reviewer": log.reviewer,
         "reports": [_report_json(r) for r in log.reports],
     }
+    return _cleaned(data)  # type: ignore[no-any-return]
+
+
+def _cleaned(value: Any) -> Any:
+    # json.dumps escapes C0 controls but writes C1 and bidi controls raw: remove them all.
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {k: _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def _report_json(r: ReportState) -> dict[str, Any]:

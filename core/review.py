@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -49,6 +50,9 @@ def label(vocabulary: Mapping[str, tuple[str, str]], key: str, lang: str = "zh")
     if labels is None:
         return key
     return labels[0] if lang == "zh" else labels[1]
+
+
+_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ class Annotation:
     """The finding's arithmetic, for kind "finding"."""
 
     def __post_init__(self) -> None:
+        if not _ID.fullmatch(self.id):
+            raise ValueError(f"annotation id {self.id!r} must be letters, digits, - and _")
         if self.status not in ANNOTATION_STATUSES:
             raise ValueError(f"unknown annotation status {self.status!r}")
         if self.severity not in SEVERITIES:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, ReportState, label
 from core.review_store import (
     INDEX_NAME,
@@ -151,6 +152,19 @@ def describe_conflict(conflict: Conflict, *, lang: str = "zh") -> str:
         "source": ("审阅的文件版本不同", "reviewed different versions"),
     }
     zh, en = kinds[conflict.kind]
-    subject = " ".join(conflict.subject[1:]) if conflict.subject else ""
-    what = f"{zh if lang == 'zh' else en} {subject}".strip()
+    what = f"{zh if lang == 'zh' else en} {_subject_text(conflict.subject, lang)}".strip()
     return f"{'分歧' if lang == 'zh' else 'conflict'} {conflict.path}: {what} — {sides}"
+
+
+def _subject_text(subject: tuple[str, ...], lang: str) -> str:
+    if not subject:
+        return ""
+    kind, *parts = subject
+    if kind == "field":
+        return field_label(parts[0], lang)
+    if kind == "finding":
+        return parts[1]  # the finding key names its check
+    if kind == "projects":
+        return " → ".join(p or "—" for p in parts)
+    quote = parts[0].replace("\n", " ")
+    return f"「{quote[:30]}{'…' if len(quote) > 30 else ''}」"

@@ -100,7 +100,17 @@ def read_log(folder: Path) -> LogContents:
 
 def dump_index(reviewer: str, created: datetime) -> bytes:
     """The bytes of a log's review.toml."""
-    return tomli_w.dumps({"schema": SCHEMA, "reviewer": reviewer, "created": created}).encode()
+    return _dumps({"schema": SCHEMA, "reviewer": reviewer, "created": created})
+
+
+# tomli-w escapes C0 controls but writes C1 and bidi controls raw, and a file name may hold them.
+_RAW_CONTROLS = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _dumps(doc: dict[str, Any]) -> bytes:
+    text = tomli_w.dumps(doc, multiline_strings=True)
+    # Only string values can hold them, and \uXXXX is valid in every string tomli-w writes.
+    return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
 
 
 def parse_index(data: bytes, file: Path) -> tuple[str, datetime]:
@@ -132,7 +142,7 @@ def dump_report(state: ReportState) -> bytes:
     _put(doc, "status_at", state.status_at)
     if state.annotations:
         doc["annotations"] = {a.id: _annotation_doc(a) for a in state.annotations}
-    return tomli_w.dumps(doc, multiline_strings=True).encode()
+    return _dumps(doc)
 
 
 def _annotation_doc(a: Annotation) -> dict[str, Any]:

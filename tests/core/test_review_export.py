@@ -76,7 +76,7 @@ def log(tmp_path):
         Target("span"),
         "uncertain",
         "info",
-        note=EVIL + "\x1b]0;title\x07",
+        note=EVIL + "\x1b]0;title\x07\x9b2J",
         quote=QUOTE,
         start=0,
         end=len(QUOTE),
@@ -121,7 +121,7 @@ def test_markdown_report_text_cannot_become_markup(log):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.count("<h1>") == 1, "a note's '# …' line stays text"
     assert "<strong>粗体</strong>" not in html and "**粗体**" in html
-    assert "\x1b" not in md and "\x07" not in md
+    assert not any(c in md for c in "\x1b\x07\x9b")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +174,7 @@ def _check_rows(frame: pl.DataFrame) -> None:
         1287.78,
         2.22,
     )
-    assert not any("\x1b" in (v or "") for v in frame["note"].to_list())
+    assert not any(c in (v or "") for v in frame["note"].to_list() for c in "\x1b\x07\x9b")
 
 
 def test_csv_export_one_row_per_annotation(log, tmp_path, capsys):
@@ -196,7 +196,9 @@ def test_xlsx_export_reads_back_and_holds_no_formula_or_link(log, tmp_path):
 
 def test_json_export(log, capsys):
     assert main(["export", str(log.folder), "--format", "json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    out = capsys.readouterr().out
+    assert not any(c in out for c in "\x1b\x07\x9b")
+    data = json.loads(out)
     assert data["schema"] == 1 and data["reviewer"] == "张三"
     a = next(r for r in data["reports"] if r["path"] == "a.txt")
     assert (a["unit"], a["year"], a["status"]) == ("甲镇人民政府", 2023, "done")
@@ -246,3 +248,21 @@ def test_merge_command_combines_logs_and_lists_conflicts(log, tmp_path, capsys):
     assert annotations_frame(merged).height == 7
     assert main(["merge", str(log.folder), "-o", str(out)]) == 1, "never over an existing log"
     assert "already here" in capsys.readouterr().err
+
+
+def test_a_file_name_with_control_characters_is_never_written_raw(tmp_path, capsys):
+    batch = make_batch(tmp_path)
+    name = "甲\x9b镇\u202e.txt"
+    (batch / name).write_text(REPORT_A, encoding="utf-8")
+    log = ReviewLog.open(batch, reviewer="张三", clock=Clock())
+    key = log.report_state(report(batch, name)).key
+    log.set_status(key, "done")
+    annotate(log, key, Target("field", field="score"), "confirmed", "info")
+    (file,) = (log.folder / "reports").glob("*.toml")
+    raw = file.read_text(encoding="utf-8")
+    assert "\x9b" not in raw and "\u202e" not in raw and "\\u009b" in raw
+    assert read_log(log.folder).reports[0].path == name, "escaped, not lost"
+    for fmt in ("md", "csv", "json"):
+        assert main(["export", str(log.folder), "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "\x9b" not in out and "\u202e" not in out and "甲镇" in out

@@ -9,9 +9,10 @@ from dataclasses import replace
 import pytest
 
 import core.review_log
+from core.output import field_label
 from core.review import Annotation, Target
 from core.review_log import ReviewLog, default_log_folder, find_log, safe_name
-from core.review_merge import describe_conflict, merge_logs, write_log
+from core.review_merge import Conflict, describe_conflict, merge_logs, write_log
 from core.review_store import ReviewLogError, read_log
 from tests.core.reviewing import FINDING, QUOTE, REPORT_A, Clock, make_batch, report
 
@@ -230,7 +231,7 @@ def test_two_reviewers_lose_nothing_and_merge_lists_conflicts(batch, tmp_path):
         ("status", (("张三", "done"), ("李四", "skipped"))),
     ]
     assert describe_conflict(result.conflicts[0]) == (
-        "分歧 a.txt: 同一对象结论不同 sum_mismatch sum_mismatch:spending_total — 张三: 确认问题; 李四: 误报"
+        "分歧 a.txt: 同一对象结论不同 sum_mismatch:spending_total — 张三: 确认问题; 李四: 误报"
     )
     out = tmp_path / "merged"
     write_log(out, "张三+李四", result.reports, at=zhang.now())
@@ -268,3 +269,25 @@ def test_merge_pairs_a_renamed_report_and_keeps_keys_apart(batch, tmp_path):
 )
 def test_safe_names(name, expected):
     assert safe_name(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("subject", "zh", "en"),
+    [
+        (
+            ("field", "spending_total"),
+            field_label("spending_total"),
+            field_label("spending_total", "en"),
+        ),
+        (("projects", "道路维修", ""), "道路维修 → —", "道路维修 → —"),
+        (("span", "第一行\n第二行"), "「第一行 第二行」", "「第一行 第二行」"),
+        (("span", "长" * 40), "「" + "长" * 30 + "…」", "「" + "长" * 30 + "…」"),
+    ],
+    ids=["field-label", "project-pair", "quote-on-one-line", "long-quote-cut"],
+)
+def test_conflicts_name_their_subject(subject, zh, en):
+    c = Conflict("a.txt", "annotation", subject, (("张三", "confirmed"), ("李四", "uncertain")))
+    assert describe_conflict(c) == f"分歧 a.txt: 同一对象结论不同 {zh} — 张三: 确认问题; 李四: 存疑"
+    assert describe_conflict(c, lang="en") == (
+        f"conflict a.txt: different verdicts on {en} — 张三: confirmed; 李四: uncertain"
+    )

@@ -75,6 +75,7 @@ def test_targets_need_their_subject(kwargs):
 @pytest.mark.parametrize(
     "change",
     [
+        pytest.param({"id": "a 1"}, id="id-with-space"),
         pytest.param({"status": "done"}, id="report-status-for-annotation"),
         pytest.param({"severity": "fatal"}, id="unknown-severity"),
         pytest.param({"created": datetime(2025, 3, 1)}, id="naive-time"),
