@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 import tomllib
 from datetime import UTC, timedelta, timezone
@@ -235,3 +236,21 @@ def test_orphaned_temp_files_are_cleaned_at_start(saved):
     assert not old.exists(), "a killed save's temp file is removed"
     assert young.exists(), "a save in progress elsewhere is left alone"
     assert clean_temp_files(folder, max_age=-1) == 1 and not young.exists()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(TARGETS, TRICKY, TRICKY), min_size=1, max_size=4), st.data())
+def test_saved_annotations_load_back_as_they_were(items, data):
+    with tempfile.TemporaryDirectory() as tmp:
+        batch = make_batch(Path(tmp))
+        log = ReviewLog.open(batch, reviewer="张三", clock=Clock())
+        key = log.report_state(report(batch)).key
+        for target, note, quote in items:
+            verdict = data.draw(st.sampled_from(list(ANNOTATION_STATUSES)))
+            a = Annotation.create(
+                target, status=verdict, severity="warning", author="张三", at=log.now(),
+                note=note, quote=quote, start=0, end=len(quote),
+            )  # fmt: skip
+            log.add(key, a)
+        log.set_status(key, data.draw(st.sampled_from(list(REPORT_STATUSES))))
+        assert ReviewLog.open(batch, reviewer="张三").reports == log.reports
