@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -210,6 +210,10 @@ def _arithmetic(a: Annotation, lang: str) -> str:
 
 
 def _number(value: Decimal, unit: str) -> str:
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:
+        # A computed ratio (17/18 = 94.444…%): shown to two places; stated figures stay as written.
+        value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return format_value(value, unit) if unit else format_value(value, "文本")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import zipfile
+from dataclasses import replace
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -266,3 +268,36 @@ def test_a_file_name_with_control_characters_is_never_written_raw(tmp_path, caps
         assert main(["export", str(log.folder), "--format", fmt]) == 0
         out = capsys.readouterr().out
         assert "\x9b" not in out and "\u202e" not in out and "甲镇" in out
+
+
+@pytest.mark.parametrize(
+    ("reported", "computed", "tolerance", "expected"),
+    [
+        (
+            "100",
+            "94.44444444444444444444444444",
+            "1.0",
+            "报告数 100；计算数 94.44；差额 5.56（容差 1.0）",
+        ),
+        (
+            "1326.15",
+            "1126.79",
+            "0.015",
+            "报告数 1,326.15；计算数 1,126.79；差额 199.36（容差 0.015）",
+        ),
+    ],
+    ids=["computed-ratio-rounded", "stated-figures-as-written"],
+)
+def test_arithmetic_is_shown_to_sensible_places(tmp_path, reported, computed, tolerance, expected):
+    finding = replace(
+        FINDING,
+        fields=(),
+        reported=Decimal(reported),
+        computed=Decimal(computed),
+        difference=Decimal(reported) - Decimal(computed),
+        tolerance=Decimal(tolerance),
+    )
+    log = ReviewLog.open(make_batch(tmp_path), reviewer="张三", clock=Clock())
+    key = log.report_state(report(log.batch)).key
+    log.add(key, Annotation.from_finding(finding, status="confirmed", author="张三", at=log.now()))
+    assert f"   - {expected}\n" in render_markdown(read_log(log.folder))
