@@ -97,9 +97,9 @@ class Change:
 
 
 class ReviewLog:
-    """One reviewer's log of one batch. Every change is saved before the call returns; a save
-    that fails raises ReviewLogError and keeps the change in memory (`pending`), to be written
-    by the next successful save or `flush()`."""
+    """One reviewer's log of one batch (`folder`, `batch`, `reviewer`). Every change is saved
+    before the call returns; a save that fails raises ReviewLogError and keeps the change in
+    memory (`pending`), to be written by the next successful save or `flush()`."""
 
     def __init__(
         self,

@@ -108,7 +108,9 @@ _RAW_CONTROLS = re.compile("[\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u20
 
 
 def _dumps(doc: dict[str, Any]) -> bytes:
-    text = tomli_w.dumps(doc, multiline_strings=True)
+    # Multi-line strings keep notes readable, but tomli-w turns "\r\n" into "\n" inside them:
+    # a document holding a CR is written with escaped one-line strings instead.
+    text = tomli_w.dumps(doc, multiline_strings=not _holds_cr(doc))
     # Only string values can hold them, and \uXXXX is valid in every string tomli-w writes.
     return _RAW_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
 
@@ -130,6 +132,16 @@ def parse_index(data: bytes, file: Path) -> tuple[str, datetime]:
     r = _Reader(doc, file, lines, ())
     r.refuse_unknown(("schema", "reviewer", "created"))
     return r.text("reviewer", required=True), r.required_time("created")
+
+
+def _holds_cr(value: object) -> bool:
+    if isinstance(value, str):
+        return "\r" in value
+    if isinstance(value, dict):
+        return any(_holds_cr(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_cr(v) for v in value)
+    return False
 
 
 def dump_report(state: ReportState) -> bytes:

@@ -7,7 +7,7 @@ import re
 import tempfile
 import time
 import tomllib
-from datetime import UTC, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -41,6 +41,7 @@ TRICKY = st.text(
     | st.characters(exclude_categories=["Cs"]),
     max_size=30,
 )
+AT = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 ZONES = st.sampled_from(
     [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-9, minutes=-30))]
 )
@@ -112,6 +113,18 @@ def test_report_files_round_trip(state):
     assert parse_report(data, Path("reports") / f"{state.key}.toml") == state
     text = data.decode()
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", text), "controls escaped"
+
+
+@pytest.mark.parametrize(
+    "text", ["a\r\nb", "\r\n", "第一行\n第二行\r"], ids=["crlf", "only-crlf", "lf-and-cr"]
+)
+def test_carriage_returns_survive_multiline_strings(text):
+    # tomli-w's multi-line strings would turn CR LF into LF.
+    note = Annotation(
+        "a-1", Target("span"), "uncertain", "info", "张三", AT, AT, note=text, quote="\n" + text
+    )
+    state = ReportState("k", "a.txt", "", annotations=(note,))
+    assert parse_report(dump_report(state), Path("k.toml")) == state
 
 
 def test_report_file_is_readable(tmp_path):
