@@ -22,6 +22,7 @@ EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 CHECK_FORMATS = ("table", "json", "csv", "md")
 MATCH_FORMATS = ("table", "json", "csv")
+EXPORT_FORMATS = ("md", "csv", "xlsx", "json")
 _BINARY_FORMATS = ("parquet", "xlsx")
 
 
@@ -57,6 +58,13 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", type=Path, metavar="PATH", help="report files or folders"
     )
     match.add_argument("--format", choices=MATCH_FORMATS, default="table")
+    exp = sub.add_parser("export", help="a review log as a memo (md), a table (csv, xlsx) or json")
+    exp.add_argument("log", type=Path, metavar="LOG", help="log folder, its review.toml, or batch")
+    exp.add_argument("--format", choices=EXPORT_FORMATS, default="md")
+    exp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    mrg = sub.add_parser("merge", help="combine reviewers' logs of a batch, listing conflicts")
+    mrg.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="log folders")
+    mrg.add_argument("-o", "--output", type=Path, metavar="FOLDER", required=True)
     return parser
 
 
@@ -79,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args, replace(config.checks, lang=lang), rules)
     if args.command == "match":
         return _match(args, config)
+    if args.command == "export":
+        return _export(args, config)
+    if args.command == "merge":
+        return _merge(args, config)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -165,6 +177,62 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     if not found.reports and not found.skipped:
         _warn("no report files found")
     return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
+
+
+def _export(args: argparse.Namespace, config: Config) -> int:
+    from core import export
+    from core.review_log import find_log
+    from core.review_store import ReviewLogError, read_log
+
+    lang = args.lang or config.lang
+    if args.format == "xlsx" and args.output is None:
+        print("jixiao: --format xlsx needs -o FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        log = read_log(find_log(args.log))
+    except ReviewLogError as exc:
+        _warn(("审阅记录无法读取：" if lang == "zh" else "cannot read the review log: ") + str(exc))
+        return EXIT_SOME_ERRORS
+    if args.format in ("csv", "xlsx"):
+        frame = export.annotations_frame(log, lang=lang)
+        if args.format == "xlsx":
+            export.write_xlsx(frame, args.output)
+            return EXIT_OK
+        text = frame.write_csv()
+    elif args.format == "json":
+        text = json.dumps(export.to_json_data(log), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = export.render_markdown(log, lang=lang)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    return EXIT_OK
+
+
+def _merge(args: argparse.Namespace, config: Config) -> int:
+    from core.review_log import find_log, local_now
+    from core.review_merge import describe_conflict, merge_logs, write_log
+    from core.review_store import ReviewLogError, read_log
+
+    lang = args.lang or config.lang
+    try:
+        logs = [read_log(find_log(path)) for path in args.logs]
+        result = merge_logs(logs)
+        reviewer = "+".join(sorted({log.reviewer for log in logs}))
+        write_log(args.output, reviewer, result.reports, at=local_now())
+    except ReviewLogError as exc:
+        _warn(str(exc))
+        return EXIT_SOME_ERRORS
+    count = sum(len(r.annotations) for r in result.reports)
+    n, c = len(result.reports), len(result.conflicts)
+    if lang == "zh":
+        print(f"已合并 {len(logs)} 份审阅记录：{n} 份报告，{count} 条批注，{c} 处分歧。")
+    else:
+        print(f"Merged {len(logs)} logs: {n} reports, {count} annotations, {c} conflicts.")
+    for conflict in result.conflicts:
+        print(clean_text(describe_conflict(conflict, lang=lang)))
+    return EXIT_OK
 
 
 def _warn(message: str) -> None:

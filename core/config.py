@@ -37,6 +37,10 @@ class Config:
     unit_threshold: float = 90.0
     """[matching] Least `fuzz.ratio` (0–100) between two spellings of a unit's own name (the
     part after the county) for them to be one unit."""
+    reviewer: str = ""
+    """Name written on review decisions; "" means the OS user."""
+    undo_depth: int = 100
+    """How many of the last review decisions can be undone."""
     project_cutoff: float = 80.0
     """[matching] Least `fuzz.ratio` (0–100) between two normalised project names for them to
     be paired across years."""
@@ -58,7 +62,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _parse(data: Mapping[str, Any], path: Path) -> Config:
-    _refuse_unknown(data, {"lang", "fields", "checks", "matching"}, path, "")
+    _refuse_unknown(data, {"lang", "fields", "checks", "matching", "review"}, path, "")
     lang = data.get("lang", "zh")
     if lang not in LANGUAGES:
         raise ConfigError(f"{path}: lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -77,12 +81,15 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         parsed[key] = tuple(words)
     checks = _parse_checks(data.get("checks", {}), path, lang)
     unit_threshold, project_cutoff = _parse_matching(data.get("matching", {}), path)
+    reviewer, undo_depth = _parse_review(data.get("review", {}), path)
     return Config(
         lang=lang,
         field_aliases=MappingProxyType(parsed),
         checks=checks,
         unit_threshold=unit_threshold,
         project_cutoff=project_cutoff,
+        reviewer=reviewer,
+        undo_depth=undo_depth,
     )
 
 
@@ -152,6 +159,20 @@ def _table(table: Mapping[str, Any], key: str, path: Path) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: [checks.{key}] must be a table")
     return value
+
+
+def _parse_review(review: Any, path: Path) -> tuple[str, int]:
+    """The [review] section: reviewer name and undo depth."""
+    if not isinstance(review, dict):
+        raise ConfigError(f"{path}: [review] must be a table")
+    _refuse_unknown(review, {"reviewer", "undo_depth"}, path, "review.")
+    reviewer = review.get("reviewer", "")
+    if not isinstance(reviewer, str) or reviewer != reviewer.strip():
+        raise ConfigError(f"{path}: review.reviewer must be a name (a string without edge spaces)")
+    depth = review.get("undo_depth", 100)
+    if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 10_000:
+        raise ConfigError(f"{path}: review.undo_depth must be an integer from 0 to 10000")
+    return reviewer, depth
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: set[str], path: Path, prefix: str) -> None:
