@@ -207,6 +207,16 @@ CHECKS: tuple[Check, ...] = (
     ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
+
+
+def check_label(check_id: str, lang: str = "zh") -> str:
+    """What a reviewer calls a check ("分项合计不符"); an unknown id is shown as it is."""
+    check = CHECKS_BY_ID.get(check_id)
+    if check is None:
+        return check_id
+    return check.label_zh if lang == "zh" else check.label_en
+
+
 CHECKS_BY_ID: Mapping[str, Check] = MappingProxyType({c.id: c for c in CHECKS})
 CHECK_IDS: tuple[str, ...] = tuple(CHECKS_BY_ID)
 

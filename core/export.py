@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from core.checks import check_label
 from core.cleaning import clean_text
 from core.output import field_label, format_value, json_number
 from core.review import (
@@ -177,8 +178,8 @@ def _headline(a: Annotation, lang: str) -> str:
     t = a.target
     if t.kind == "finding":
         message = a.arithmetic.message if a.arithmetic else ""
-        check = f"{_w('check', lang)} {md_escape(t.check)}"
-        return f"{md_escape(message or t.check)}{_aside(check, lang)}"
+        check = f"{_w('check', lang)} {md_escape(check_label(t.check, lang))}"
+        return f"{md_escape(message or check_label(t.check, lang))}{_aside(check, lang)}"
     return md_escape(_subject(a, lang)) or label(TARGET_KINDS, t.kind, lang)
 
 
@@ -187,7 +188,7 @@ def _subject(a: Annotation, lang: str) -> str:
     if t.kind == "field":
         return field_label(t.field, lang)
     if t.kind == "finding":
-        return t.check
+        return check_label(t.check, lang)
     if t.kind == "projects":
         return f"{t.old_project or '—'} → {t.new_project or '—'}"
     return label(TARGET_KINDS, t.kind, lang)
@@ -226,7 +227,8 @@ def neutralise(cell: str) -> str:
 
 _FRAME_SCHEMA = {
     "report": "str", "unit": "str", "year": "int", "report_status": "str", "target": "str",
-    "subject": "str", "status": "str", "severity": "str", "note": "str", "quote": "str",
+    "subject": "str", "key": "str", "status": "str", "severity": "str", "note": "str",
+    "quote": "str",
     "start": "int", "end": "int", "orphaned": "bool", "message": "str", "reported": "float",
     "computed": "float", "difference": "float", "tolerance": "float", "author": "str",
     "created": "str", "updated": "str", "id": "str",
@@ -249,6 +251,7 @@ def annotations_frame(log: LogContents, *, lang: str = "zh") -> pl.DataFrame:
                 "report_status": label(REPORT_STATUSES, report.status, lang),
                 "target": label(TARGET_KINDS, a.target.kind, lang),
                 "subject": _subject(a, lang),
+                "key": a.target.check or a.target.field or "",
                 "status": label(ANNOTATION_STATUSES, a.status, lang),
                 "severity": label(SEVERITIES, a.severity, lang),
                 "note": a.note,

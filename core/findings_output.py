@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from core.checks import CHECKS_BY_ID
+from core.checks import check_label
 from core.cleaning import clean_text
+from core.export import md_escape
 from core.models import Extraction, Finding
 from core.output import display_width, to_json_data
 
@@ -93,14 +94,6 @@ def findings_frame(
         "hint": pl.String,
     }  # fmt: skip
     return pl.DataFrame(rows, schema=schema)
-
-
-def check_label(check_id: str, lang: str = "zh") -> str:
-    """What a reviewer calls a check."""
-    check = CHECKS_BY_ID.get(check_id)
-    if check is None:
-        return check_id
-    return check.label_zh if lang == "zh" else check.label_en
 
 
 def arithmetic_line(finding: Finding, lang: str = "zh") -> str:
@@ -211,8 +204,5 @@ def _fit(text: str, width: int) -> str:
 
 
 def _md(text: str) -> str:
-    """Report text inside Markdown: inert (no links, emphasis, HTML or control characters)."""
-    text = clean_text(text).replace("\n", " ")
-    for ch in "\\`*_[]<>|~&":
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """Report text inside Markdown, on one line: inert (no links, emphasis, HTML, controls)."""
+    return md_escape(text).replace("\n", " ")

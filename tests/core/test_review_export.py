@@ -104,7 +104,7 @@ def test_markdown_memo_reads_without_the_tool(log):
     assert "审阅状态：已审（张三 2025-03-01 09:02）" in memo_a
     issues, rest = memo_a.split("### 存疑事项")
     assert issues.index("#### 错误（1）") < issues.index("#### 警告（1）")
-    assert "支出合计 1,290.00 万元，与各项之和 1,287.78 万元不符（检查 sum\\_mismatch）" in issues
+    assert "支出合计 1,290.00 万元，与各项之和 1,287.78 万元不符（检查 分项合计不符）" in issues
     assert "报告数 1,290.00 万元；计算数 1,287.78 万元；差额 2.22 万元（容差 0.01 万元）" in issues
     assert "请单位核实基本支出。" in issues and "基本支出可能少写了 2.22 万元" in issues
     assert "> 支出合计1290.00万元" in issues
@@ -170,7 +170,7 @@ def _check_rows(frame: pl.DataFrame) -> None:
     assert row["note"] == "'" + FORMULA and row["quote"] == "'-88+1"
     assert row["unit"] == "乙镇人民政府" and row["year"] == 2023 and row["severity"] == "错误"
     assert set(frame["note"].to_list()) >= {"'@SUM(A1)", "请单位核实基本支出。"}
-    finding = frame.filter(pl.col("subject") == "sum_mismatch").row(0, named=True)
+    finding = frame.filter(pl.col("key") == "sum_mismatch").row(0, named=True)
     assert (finding["reported"], finding["computed"], finding["difference"]) == (
         1290.0,
         1287.78,
