@@ -84,7 +84,7 @@ def change_rates(ctx: Context) -> Iterator[Issue]:
             reported=stated,
             computed=computed,
             tolerance=tolerance,
-            spans=((statement.start, statement.end),),
+            spans=((base_fig.start if base_fig else statement.start, statement.end),),
             fixes=fixes,
             hint=_rate_digit_hint(stated, computed),
         )
