@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from core.arithmetic import (
     HUNDRED,
+    ChangeStatement,
     change_rate,
     change_rate_tolerance,
     figure_tolerance,
@@ -100,9 +101,9 @@ def _rate_digit_hint(stated: Decimal, computed: Decimal | None) -> tuple[str, st
     return None
 
 
-def _label_before(ctx: Context, statement: object) -> str:
-    start = statement.start  # type: ignore[attr-defined]
-    head = ctx.text[max(0, start - 14) : start]
+def _label_before(ctx: Context, statement: ChangeStatement) -> str:
+    """The words naming an amount that is not a field of the vocabulary ("差旅费")."""
+    head = ctx.text[max(0, statement.start - 14) : statement.start]
     return re.split(r"[，,。；;：:\n]", head)[-1].strip()
 
 

@@ -314,8 +314,8 @@ _REASONS_ZH = (
 
 def _reason(reason: str, ctx: Context) -> str:
     if ctx.config.lang != "zh":
-        for key, rule in RULES_BY_KEY.items():
-            reason = reason.replace(rule.label_zh, rule.label_en) if key else reason
+        for rule in RULES_BY_KEY.values():
+            reason = reason.replace(rule.label_zh, rule.label_en)
         return reason
     for pattern, replacement in _REASONS_ZH:
         reason = re.sub(pattern, replacement, reason)

@@ -10,10 +10,10 @@ from core.check_context import Context, Issue
 from core.copying import (
     TOWNSHIP_KINDS,
     one_unit,
+    organisation_kind,
     shared_passages,
     town_name,
     towns_named,
-    unit_kind,
 )
 
 # ---- text ----------------------------------------------------------------------------------
@@ -31,6 +31,8 @@ class ResidueRule:
 
 
 _CJK = r"\u4e00-\u9fff"
+# "我局（办、委）": the template's placeholder for the unit, template residue, not a self-reference.
+_SELF_PLACEHOLDER_RE = re.compile(r"[我本]局[（(]办、委[）)]")
 RESIDUE_RULES: tuple[ResidueRule, ...] = (
     ResidueRule(re.compile(r"[^\n]{0,30}范本"), "模板标题", "template title"),
     ResidueRule(
@@ -41,7 +43,7 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
     ),
     ResidueRule(re.compile(r"内容主要包括"), "模板填写说明", "template instruction"),
     ResidueRule(re.compile(r"简[介要述]如何"), "模板填写说明", "template instruction"),
-    ResidueRule(re.compile(r"[我本]局[（(]办、委[）)]"), "模板占位词", "template placeholder"),
+    ResidueRule(_SELF_PLACEHOLDER_RE, "模板占位词", "template placeholder"),
     ResidueRule(
         re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|[X×][ \t]*月[ \t]*[X×][ \t]*日"),
         "模板占位符",
@@ -121,10 +123,9 @@ _NOT_A_NAME_RE = re.compile(
 
 
 def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
-    own = unit_kind(ctx.extraction.unit)
+    own = organisation_kind(ctx.extraction.unit)
     if own is None:
         return
-    residue = [span for issue in template_residue(ctx) for span in issue.spans]
     strong: dict[str, list[tuple[int, int]]] = {}
     weak: dict[str, list[tuple[int, int]]] = {}
     for match in _SELF_REF_RE.finditer(ctx.text):
@@ -132,7 +133,7 @@ def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
         if match.group("mine") == "本" and said not in TOWNSHIP_KINDS:
             continue  # "本局" is generic enough in any department's text
         kind = {"街": "街道", "苏木": "乡"}.get(said, said)
-        if kind == own or any(s <= match.start() < e for s, e in residue):
+        if kind == own or _SELF_PLACEHOLDER_RE.match(ctx.text, match.start()):
             continue
         township_own, township_said = own in TOWNSHIP_KINDS, kind in TOWNSHIP_KINDS
         if not township_own and not township_said:

@@ -11,13 +11,11 @@ from dataclasses import dataclass
 from hashlib import blake2b
 
 from core.models import Extraction
-from core.units import same_unit
+from core.units import parse_unit_name, same_unit
 
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _SPACE_RE = re.compile(r"\s+")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-# Township-level names ("双山子镇", "新茶乡", "东城街道") inside a unit name, after any county.
-_TOWN_RE = re.compile(r"([\u4e00-\u9fff]{2,6}?(?:镇|乡|街道|苏木))(?:人民政府|政府|办事处)?$")
 _UNIT_SUFFIX_RE = re.compile(r"(?:人民政府|政府|办事处|本级)$")
 
 TOWNSHIP_KINDS = ("镇", "乡", "街道", "苏木")
@@ -145,7 +143,7 @@ def shared_passages(index: BatchIndex, position: int, text: str) -> list[SharedP
     return passages
 
 
-def unit_kind(unit: str | None) -> str | None:
+def organisation_kind(unit: str | None) -> str | None:
     """镇, 乡, 街道, 苏木, 局, 委, 办 or 中心: what kind of unit a name designates."""
     if not unit:
         return None
@@ -162,6 +160,5 @@ def town_name(unit: str | None) -> str | None:
     """The township part of a unit name ("徐闻县前山镇人民政府" → "前山镇"), or None."""
     if not unit:
         return None
-    base = re.sub(r"^.*?(?:自治县|自治旗|县|区|旗|市)(?=[\u4e00-\u9fff]{2})", "", unit)
-    match = _TOWN_RE.search(base)
-    return match.group(1) if match else None
+    proper = parse_unit_name(unit).proper
+    return proper if proper.endswith(("镇", "乡", "街道", "苏木")) and len(proper) > 2 else None

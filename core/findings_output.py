@@ -10,7 +10,7 @@ from core.checks import check_label
 from core.cleaning import clean_text
 from core.export import md_escape
 from core.models import Extraction, Finding
-from core.output import display_width, to_json_data
+from core.output import json_number, to_json_data, truncate
 
 if TYPE_CHECKING:
     import polars as pl
@@ -24,10 +24,7 @@ _MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 def finding_number(value: Decimal | None) -> int | float | None:
     """A finding's number for JSON: computed rates are cut to 4 decimals."""
-    if value is None:
-        return None
-    value = value.quantize(Decimal("0.0001")) if value.as_tuple().exponent < -4 else value  # type: ignore[operator]
-    return int(value) if value == value.to_integral() else float(value)
+    return None if value is None else json_number(_four_places(value))  # type: ignore[return-value]
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -139,7 +136,7 @@ def render_findings(
             if f.spans:
                 start, end = f.spans[0]
                 line = ex.report.text.count("\n", 0, start) + 1
-                quote = _fit(ex.report.text[start:end].replace("\n", " ⏎ "), width - 14)
+                quote = truncate(ex.report.text[start:end].replace("\n", " ⏎ "), width - 14)
                 out.append(f"      L{line}: {quote}")
         out.append("")
     return "\n".join(out)
@@ -175,7 +172,7 @@ def findings_markdown(
                     out.append(f"  - {_md(f.hint)}")
                 if f.spans:
                     start, end = f.spans[0]
-                    out.append(f"  - > {_md(_fit(ex.report.text[start:end], 160))}")
+                    out.append(f"  - > {_md(truncate(ex.report.text[start:end], 160))}")
             out.append("")
     return "\n".join(out)
 
@@ -184,23 +181,16 @@ def _plain(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def _short(value: Decimal) -> str:
+def _four_places(value: Decimal) -> Decimal:
     """Computed values to 4 decimals at most (rates and quotients run on)."""
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4:
-        value = value.quantize(Decimal("0.0001"))
-    return f"{value.normalize():f}"
+    return (
+        value.quantize(Decimal("0.0001")) if isinstance(exponent, int) and exponent < -4 else value
+    )
 
 
-def _fit(text: str, width: int) -> str:
-    if display_width(text) <= width:
-        return text
-    out = ""
-    for ch in text:
-        if display_width(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
+def _short(value: Decimal) -> str:
+    return f"{_four_places(value).normalize():f}"
 
 
 def _md(text: str) -> str:

@@ -116,15 +116,21 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def truncate(text: str, width: int) -> str:
+    """Cut to a display width with an ellipsis when longer."""
+    if display_width(text) <= width:
+        return text
+    cut = ""
+    for ch in text:
+        if display_width(cut + ch) > width - 1:
+            break
+        cut += ch
+    return cut + "…"
+
+
 def pad(text: str, width: int) -> str:
     """Pad to a display width, cutting with an ellipsis when longer."""
-    if display_width(text) > width:
-        cut = ""
-        for ch in text:
-            if display_width(cut + ch) > width - 1:
-                break
-            cut += ch
-        text = cut + "…"
+    text = truncate(text, width)
     return text + " " * (width - display_width(text))
 
 
