@@ -142,8 +142,11 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object
             if ex.report.error:
                 _warn(str(ex.report.error))
     failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    if any(f.severity in failing for fs in findings for f in fs):
-        return EXIT_SOME_ERRORS
+    unread = any(ex.report.error for ex in extractions) or any(
+        reason == "no such file or folder" for _, reason in found.skipped
+    )
+    if unread or any(f.severity in failing for fs in findings for f in fs):
+        return EXIT_SOME_ERRORS  # like `extract`: a file that could not be read is a failure
     return EXIT_OK
 
 

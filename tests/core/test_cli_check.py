@@ -106,3 +106,12 @@ def test_bad_check_config_names_the_key(capsys, tmp_path, body, named):
     config.write_text(body, encoding="utf-8")
     code, _, err = run(capsys, "--config", str(config), "check", str(PINGKOU))
     assert code == 2 and named in err and str(config) in err
+
+
+def test_unreadable_and_missing_files_fail_whatever_fail_on(capsys, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, out, _ = run(capsys, "check", str(empty), str(XUWEN))
+    assert code == 1 and "empty.txt" in out and "徐闻县前山镇人民政府" in out
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.txt"), str(XUWEN))
+    assert code == 1 and "nope.txt" in err
