@@ -13,16 +13,17 @@ from pathlib import Path
 from core.check_context import CheckConfig
 from core.cleaning import clean_text
 from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
+from core.export import EXPORT_FORMATS
 from core.extract import extract
 from core.models import Extraction
 from core.reading import find_reports, read_report
 from core.rules import FIELD_RULES, with_aliases
 
 EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("extract", "check", "match", "export", "merge", "review")
 FORMATS = ("table", "csv", "json", "parquet", "xlsx")
 CHECK_FORMATS = ("table", "json", "csv", "md")
 MATCH_FORMATS = ("table", "json", "csv")
-EXPORT_FORMATS = ("md", "csv", "xlsx", "json")
 _BINARY_FORMATS = ("parquet", "xlsx")
 
 
@@ -62,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("log", type=Path, metavar="LOG", help="log folder, its review.toml, or batch")
     exp.add_argument("--format", choices=EXPORT_FORMATS, default="md")
     exp.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    rev = sub.add_parser("review", help="open the workbench on a folder of reports")
+    rev.add_argument("folder", type=Path, metavar="DIR", help="the batch folder")
+    rev.add_argument(
+        "--log", type=Path, metavar="FOLDER", help="review log folder (default: DIR/.jixiao/NAME)"
+    )
     mrg = sub.add_parser("merge", help="combine reviewers' logs of a batch, listing conflicts")
     mrg.add_argument("logs", nargs="+", type=Path, metavar="LOG", help="log folders")
     mrg.add_argument("-o", "--output", type=Path, metavar="FOLDER", required=True)
@@ -70,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jixiao` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and Path(argv[0]).is_dir():
+        argv.insert(0, "review")  # `jixiao DIR` opens the workbench
     args = build_parser().parse_args(argv)
     config_path = args.config
     if config_path is None and Path(DEFAULT_CONFIG_NAME).is_file():
@@ -91,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args, config)
     if args.command == "merge":
         return _merge(args, config)
+    if args.command == "review":
+        return _review(args, config, lang, config_path)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
@@ -196,20 +207,10 @@ def _export(args: argparse.Namespace, config: Config) -> int:
     except ReviewLogError as exc:
         _warn(("审阅记录无法读取：" if lang == "zh" else "cannot read the review log: ") + str(exc))
         return EXIT_SOME_ERRORS
-    if args.format in ("csv", "xlsx"):
-        frame = export.annotations_frame(log, lang=lang)
-        if args.format == "xlsx":
-            export.write_xlsx(frame, args.output)
-            return EXIT_OK
-        text = frame.write_csv()
-    elif args.format == "json":
-        text = json.dumps(export.to_json_data(log), ensure_ascii=False, indent=2) + "\n"
+    if args.output is not None:
+        export.write_export(log, args.format, args.output, lang=lang)
     else:
-        text = export.render_markdown(log, lang=lang)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
+        sys.stdout.write(export.export_text(log, args.format, lang=lang))
     return EXIT_OK
 
 
@@ -235,6 +236,36 @@ def _merge(args: argparse.Namespace, config: Config) -> int:
         print(f"Merged {len(logs)} logs: {n} reports, {count} annotations, {c} conflicts.")
     for conflict in result.conflicts:
         print(clean_text(describe_conflict(conflict, lang=lang)))
+    return EXIT_OK
+
+
+def _review(args: argparse.Namespace, config: Config, lang: str, config_path: Path | None) -> int:
+    from core.review_log import ReviewLog, default_reviewer
+    from core.review_store import ReviewLogError
+
+    folder: Path = args.folder
+    if not folder.is_dir():
+        _warn(f"{folder}: not a folder")
+        return EXIT_USAGE
+    try:
+        from tui.keymap import check_keymap
+
+        keymap = check_keymap(config.keymap, config_path)
+    except ConfigError as exc:
+        _warn(str(exc))
+        return EXIT_USAGE
+    reviewer = config.reviewer or default_reviewer()
+    try:
+        log = ReviewLog.open(
+            folder, reviewer=reviewer, log_path=args.log, undo_depth=config.undo_depth
+        )
+    except ReviewLogError as exc:
+        _warn(("审阅记录无法打开：" if lang == "zh" else "cannot open the review log: ") + str(exc))
+        return EXIT_SOME_ERRORS
+    from tui.app import JixiaoApp
+    from tui.workbench import Workbench
+
+    JixiaoApp(Workbench.open(folder, config, lang, log), keymap=keymap).run()
     return EXIT_OK
 
 

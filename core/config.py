@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class Config:
     project_cutoff: float = 80.0
     """[matching] Least `fuzz.ratio` (0–100) between two normalised project names for them to
     be paired across years."""
+    keymap: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """[keymap] Workbench binding id → keys ("c" or "c,enter"); the workbench checks the ids."""
 
 
 def load_config(path: Path | None) -> Config:
@@ -62,7 +65,7 @@ def load_config(path: Path | None) -> Config:
 
 
 def _parse(data: Mapping[str, Any], path: Path) -> Config:
-    _refuse_unknown(data, {"lang", "fields", "checks", "matching", "review"}, path, "")
+    _refuse_unknown(data, {"lang", "fields", "checks", "matching", "review", "keymap"}, path, "")
     lang = data.get("lang", "zh")
     if lang not in LANGUAGES:
         raise ConfigError(f"{path}: lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
@@ -90,6 +93,7 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         project_cutoff=project_cutoff,
         reviewer=reviewer,
         undo_depth=undo_depth,
+        keymap=MappingProxyType(_parse_keymap(data.get("keymap", {}), path)),
     )
 
 
@@ -173,6 +177,27 @@ def _parse_review(review: Any, path: Path) -> tuple[str, int]:
     if not isinstance(depth, int) or isinstance(depth, bool) or not 0 <= depth <= 10_000:
         raise ConfigError(f"{path}: review.undo_depth must be an integer from 0 to 10000")
     return reviewer, depth
+
+
+# A key as Textual names it ("c", "f1", "ctrl+n", "question_mark", "?"): no spaces, no commas.
+_KEY = re.compile(r"[^\s,]+")
+
+
+def _parse_keymap(table: object, path: Path) -> dict[str, str]:
+    """[keymap]: binding id → one key or several separated by commas. Which ids exist is the
+    workbench's to say (tui/keymap.py); here only the shape is checked."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [keymap] must be a table")
+    keymap: dict[str, str] = {}
+    for binding_id, keys in table.items():
+        parts = keys.split(",") if isinstance(keys, str) else []
+        if not parts or not all(_KEY.fullmatch(k.strip()) for k in parts):
+            raise ConfigError(
+                f"{path}: keymap.{binding_id} must be a key or keys separated by commas, "
+                f'like "c" or "ctrl+n,f5", not {keys!r}'
+            )
+        keymap[binding_id] = ",".join(k.strip() for k in parts)
+    return keymap
 
 
 def _refuse_unknown(table: Mapping[str, Any], known: set[str], path: Path, prefix: str) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -356,3 +357,26 @@ def _float(value: Decimal | None) -> float | None:
 
 def _time(value: datetime) -> str:
     return value.isoformat()
+
+
+EXPORT_FORMATS = ("md", "csv", "xlsx", "json")
+"""What a review log can be exported as."""
+
+
+def export_text(log: LogContents, fmt: str, *, lang: str = "zh") -> str:
+    """A log as Markdown notes, CSV or JSON text."""
+    if fmt == "csv":
+        return annotations_frame(log, lang=lang).write_csv()
+    if fmt == "json":
+        return json.dumps(to_json_data(log), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        return render_markdown(log, lang=lang)
+    raise ValueError(f"no text form for {fmt!r}")
+
+
+def write_export(log: LogContents, fmt: str, output: Path, *, lang: str = "zh") -> None:
+    """Write a log to a file in one of EXPORT_FORMATS."""
+    if fmt == "xlsx":
+        write_xlsx(annotations_frame(log, lang=lang), output)
+    else:
+        output.write_text(export_text(log, fmt, lang=lang), encoding="utf-8")

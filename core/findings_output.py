@@ -10,6 +10,7 @@ from core.checks import check_label
 from core.cleaning import clean_text
 from core.export import md_escape
 from core.models import Extraction, Finding
+from core.numbers import four_places
 from core.output import json_number, to_json_data, truncate
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ _MARK = {"error": "✗", "warning": "!", "info": "·"}
 
 def finding_number(value: Decimal | None) -> int | float | None:
     """A finding's number for JSON: computed rates are cut to 4 decimals."""
-    return None if value is None else json_number(_four_places(value))  # type: ignore[return-value]
+    return None if value is None else json_number(four_places(value))  # type: ignore[return-value]
 
 
 def finding_data(finding: Finding) -> dict[str, Any]:
@@ -181,16 +182,8 @@ def _plain(value: Decimal | None) -> str | None:
     return None if value is None else f"{value.normalize():f}"
 
 
-def _four_places(value: Decimal) -> Decimal:
-    """Computed values to 4 decimals at most (rates and quotients run on)."""
-    exponent = value.as_tuple().exponent
-    return (
-        value.quantize(Decimal("0.0001")) if isinstance(exponent, int) and exponent < -4 else value
-    )
-
-
 def _short(value: Decimal) -> str:
-    return f"{_four_places(value).normalize():f}"
+    return f"{four_places(value).normalize():f}"
 
 
 def _md(text: str) -> str:

@@ -131,6 +131,15 @@ def plain_decimal(value: Decimal) -> Decimal:
     return normal.quantize(Decimal(1)) if normal == normal.to_integral() else normal
 
 
+def four_places(value: Decimal) -> Decimal:
+    """A computed value to 4 decimals at most (rates and quotients run on); printed figures
+    are never that long, so they pass unchanged."""
+    exponent = value.as_tuple().exponent
+    return (
+        value.quantize(Decimal("0.0001")) if isinstance(exponent, int) and exponent < -4 else value
+    )
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """Parse a written number: full-width digits, thousands separators, inner spaces allowed."""
     cleaned = text.translate(_FULLWIDTH).replace(",", "").replace(" ", "").strip()

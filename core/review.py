@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from core.cleaning import clean_text
 from core.models import Finding
+from core.numbers import four_places
 
 REPORT_STATUSES: Mapping[str, tuple[str, str]] = {
     "unreviewed": ("未审", "unreviewed"),
@@ -205,9 +206,9 @@ class Annotation:
             severity=finding.severity,
             fields=finding.fields,
             reported=finding.reported,
-            computed=finding.computed,
-            difference=finding.difference,
-            tolerance=finding.tolerance,
+            computed=_four(finding.computed),
+            difference=_four(finding.difference),
+            tolerance=_four(finding.tolerance),
             hint=finding.hint or "",
         )
         target = Target("finding", check=finding.check, finding=finding.key)
@@ -276,6 +277,11 @@ class ReportState:
     def worth_keeping(self) -> bool:
         """Holds a decision (a status or an annotation), so it belongs on disk."""
         return self.status != "unreviewed" or bool(self.annotations)
+
+
+def _four(value: Decimal | None) -> Decimal | None:
+    # What the memo and the log show of a computed value: the reader needs 4 places, not 28.
+    return None if value is None else four_places(value)
 
 
 def new_annotation_id(at: datetime) -> str:

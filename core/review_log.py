@@ -13,13 +13,17 @@ that finds its file changed by someone else merges the two by annotation id befo
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import hashlib
+import tomllib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+
+import tomli_w
 
 from core.cleaning import clean_text
 from core.models import Report
@@ -39,6 +43,9 @@ from core.review_store import (
 
 LOG_FOLDER = ".jixiao"
 """The folder inside a batch that holds one log folder per reviewer."""
+SESSION_NAME = "session.toml"
+"""Where the workbench was, so reopening the batch resumes on the same report. Not a decision:
+merge and export ignore it, and a bad one is ignored too."""
 
 
 def local_now() -> datetime:
@@ -207,6 +214,21 @@ class ReviewLog:
         if new != old:
             self._commit(old, new)
         return new
+
+    def last_report(self) -> str | None:
+        """The batch-relative path of the report the reviewer had open last, or None."""
+        try:
+            doc = tomllib.loads((self.folder / SESSION_NAME).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return None
+        path = doc.get("report")
+        return path if isinstance(path, str) and path else None
+
+    def remember_report(self, report_path: Path) -> None:
+        """Record the report the reviewer is on (best effort: losing it loses no decision)."""
+        data = tomli_w.dumps({"report": self._relative(report_path)}).encode()
+        with contextlib.suppress(OSError):
+            write_atomic(self.folder / SESSION_NAME, data)
 
     # Deciding: each returns once the change is on disk.
 

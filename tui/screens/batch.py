@@ -1,0 +1,276 @@
+"""The batch: a row per report, filled in as the reports are read, sorted and filtered."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
+from core.cleaning import clean_text
+from core.review import REPORT_STATUSES, label
+from tui.i18n import localise_bindings, t
+from tui.workbench import Workbench
+
+STATUS_STYLES = {"done": "green", "in_progress": "yellow", "skipped": "dim"}
+SORT_LABELS = {
+    "path": "col_file",
+    "unit": "col_unit",
+    "year": "col_year",
+    "errors": "col_errors",
+    "status": "col_status",
+}
+STATUS_FILTERS: tuple[str | None, ...] = (None, *REPORT_STATUSES)
+
+
+class BatchScreen(Screen[None]):
+    """Every report of the batch; Enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "筛选", id="filter"),
+        Binding("o", "sort", "排序", id="sort", show=False),
+        Binding("s", "status_filter", "按状态", id="status_filter", show=False),
+        Binding("w", "severity_filter", "按严重度", id="severity_filter", show=False),
+        Binding("g", "next_unreviewed", "下一份未审", id="next_unreviewed"),
+        Binding("escape", "clear_filter", "清除筛选", show=False),
+    ]
+
+    def __init__(self, workbench: Workbench) -> None:
+        super().__init__()
+        self.workbench = workbench
+        self.lang = workbench.lang
+        self.sort = "path"
+        self.status_filter: str | None = None
+        self.severity_filter = "all"
+        self.text_filter = ""
+        self.loaded = 0
+        self._resume = workbench.log.last_report()
+        localise_bindings(self, self.lang)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="batch-title")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static(id="batch-filters")
+        yield Input(id="filter", placeholder=t("filter_prompt", self.lang))
+        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#reports", DataTable)
+        lang = self.lang
+        for key, width in (
+            ("col_unit", 30),
+            ("col_year", 4),
+            ("col_errors", 4),
+            ("col_warnings", 4),
+            ("col_status", 6),
+            ("col_decisions", 4),
+            ("col_file", None),
+        ):
+            table.add_column(t(key, lang), width=width, key=key)
+        self.query_one("#filter", Input).display = False
+        self.query_one("#progress", ProgressBar).update(total=len(self.workbench.paths) or 1)
+        self._show_title()
+        self._show_filters()
+        table.focus()
+        self.load_batch()
+
+    # Loading
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_batch(self) -> None:
+        """Read every report off the UI thread; the one the reviewer was on comes first."""
+        bench = self.workbench
+        order = list(range(len(bench.paths)))
+        first = bench.index_of(self._resume) if self._resume else None
+        if first is not None:
+            order.remove(first)
+            order.insert(0, first)
+        for i in order:
+            bench.load(i)
+            self.app.call_from_thread(self._loaded, i)
+        bench.check_batch()
+        self.app.call_from_thread(self._checked)
+
+    def _loaded(self, index: int) -> None:
+        self.loaded += 1
+        self.query_one("#progress", ProgressBar).advance(1)
+        self._add_row(self.workbench.row(index))
+        self._show_title()
+        if self._resume and self.workbench.relative(self.workbench.paths[index]) == self._resume:
+            self._resume = None
+            self.open_report(index)
+
+    def _checked(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.refresh_rows()
+        self._show_title()
+
+    # Rows
+
+    def refresh_rows(self) -> None:
+        """Lay the listing out again from the workbench (after a sort, a filter, a decision)."""
+        table = self.query_one("#reports", DataTable)
+        current = self._current_index()
+        rows = [self.workbench.row(i) for i, e in enumerate(self.workbench.entries) if e]
+        table.clear()
+        for row in self._select(rows):
+            self._add_row(row, check=False)
+        if current is not None and str(current) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(current)), animate=False)
+
+    def _select(self, rows: list[Row]) -> list[Row]:
+        return select_rows(
+            rows,
+            sort=self.sort,
+            status=self.status_filter,
+            severity=self.severity_filter,
+            text=self.text_filter,
+        )
+
+    def _add_row(self, row: Row, *, check: bool = True) -> None:
+        if check and not self._select([row]):
+            return
+        table = self.query_one("#reports", DataTable)
+        lang = self.lang
+        if row.problem:
+            unit = Text(f"{t('unreadable', lang)}: {clean_text(row.problem)}", style="red")
+        else:
+            unit = Text(row.unit or "—")
+        status = Text(label(REPORT_STATUSES, row.status, lang), STATUS_STYLES.get(row.status, ""))
+        table.add_row(
+            unit,
+            Text(str(row.year or "")),
+            Text(str(row.errors or ""), style="bold red"),
+            Text(str(row.warnings or ""), style="yellow"),
+            status,
+            Text(str(row.annotations or "")),
+            Text(row.path),
+            key=str(row.index),
+        )
+
+    def _current_index(self) -> int | None:
+        table = self.query_one("#reports", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def _show_title(self) -> None:
+        bench = self.workbench
+        lang = self.lang
+        total = len(bench.paths)
+        readable = [e for e in bench.entries if e is not None and not e.error]
+        errors = sum(e.count("error") for e in readable)
+        warnings = sum(e.count("warning") for e in readable)
+        done = sum(1 for r in bench.log.reports if r.status == "done")
+        text = Text(f"{bench.folder.name or bench.folder}  ", style="bold")
+        if self.loaded < total:
+            text.append(f"{t('loading', lang)} {self.loaded}/{total}  ")
+        elif not bench.batch_checked and total:
+            text.append(t("checking", lang) + "  ")
+        text.append(f"{total} {t('reports', lang)} · ")
+        text.append(f"{t('col_errors', lang)} {errors}", style="red")
+        text.append(" · ")
+        text.append(f"{t('col_warnings', lang)} {warnings}", style="yellow")
+        text.append(f" · {label(REPORT_STATUSES, 'done', lang)} {done}/{total}")
+        text.append(f" · {bench.log.reviewer}", style="dim")
+        self.query_one("#batch-title", Static).update(text)
+
+    def _show_filters(self) -> None:
+        lang = self.lang
+        status = (
+            label(REPORT_STATUSES, self.status_filter, lang)
+            if self.status_filter
+            else t("all", lang)
+        )
+        severity = {
+            "all": t("all", lang),
+            "error": t("col_errors", lang),
+            "warning": t("col_warnings", lang),
+            "unreadable": t("unreadable", lang),
+        }[self.severity_filter]
+        parts = [
+            f"{t('sort', lang)}: {t(SORT_LABELS[self.sort], lang)}",
+            f"{t('status_filter', lang)}: {status}",
+            f"{t('severity_filter', lang)}: {severity}",
+        ]
+        if self.text_filter:
+            parts.append(f"{t('filter', lang)}: {self.text_filter}")
+        if self.workbench.skipped:
+            parts.append(f"{len(self.workbench.skipped)} skipped")
+        self.query_one("#batch-filters", Static).update(Text("  ·  ".join(parts), style="dim"))
+
+    # Actions
+
+    @on(DataTable.RowSelected, "#reports")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.open_report(int(event.row_key.value))
+
+    def open_report(self, index: int) -> None:
+        from tui.screens.report import ReportScreen
+
+        entry = self.workbench.entries[index]
+        if entry is None:
+            return
+        if entry.error:
+            self.notify(clean_text(entry.error), severity="error")
+            return
+        self.app.push_screen(ReportScreen(self.workbench, index))
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.text_filter = event.value
+        self._show_filters()
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#reports", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.display = False
+        self.query_one("#reports", DataTable).focus()
+
+    def action_sort(self) -> None:
+        names = list(SORTS)
+        self.sort = names[(names.index(self.sort) + 1) % len(names)]
+        self._show_filters()
+        self.refresh_rows()
+
+    def action_status_filter(self) -> None:
+        i = STATUS_FILTERS.index(self.status_filter)
+        self.status_filter = STATUS_FILTERS[(i + 1) % len(STATUS_FILTERS)]
+        self._show_filters()
+        self.refresh_rows()
+
+    def action_severity_filter(self) -> None:
+        i = SEVERITY_FILTERS.index(self.severity_filter)
+        self.severity_filter = SEVERITY_FILTERS[(i + 1) % len(SEVERITY_FILTERS)]
+        self._show_filters()
+        self.refresh_rows()
+
+    def action_next_unreviewed(self) -> None:
+        current = self._current_index()
+        found = self.workbench.next_unreviewed(-1 if current is None else current)
+        if found is None:
+            self.notify(t("all_reviewed", self.lang))
+            return
+        self.open_report(found)
+
+    def on_screen_resume(self) -> None:
+        self.refresh_rows()
+        self._show_title()
