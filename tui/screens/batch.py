@@ -15,6 +15,7 @@ from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
 from core.cleaning import clean_text
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
+from tui.widgets.inputs import still_input
 from tui.workbench import Workbench
 
 STATUS_STYLES = {"done": "green", "in_progress": "yellow", "skipped": "dim"}
@@ -56,7 +57,7 @@ class BatchScreen(Screen[None]):
         yield Static(id="batch-title")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="batch-filters")
-        yield Input(id="filter", placeholder=t("filter_prompt", self.lang))
+        yield still_input(id="filter", placeholder=t("filter_prompt", self.lang))
         yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
         yield Footer()
 

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from core.cleaning import clean_text
 from tui.i18n import localise_bindings, t
+from tui.widgets.inputs import still_input
 from tui.workbench import Workbench
 
 FORMATS = {
@@ -48,7 +49,7 @@ class ExportScreen(ModalScreen[None]):
                 id="export-formats",
             )
             yield Static(Text(t("export_path", lang)))
-            yield Input(str(self._default_path("md")), id="export-path")
+            yield still_input(str(self._default_path("md")), id="export-path")
             yield Static(id="export-result")
 
     def on_mount(self) -> None:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -96,50 +97,53 @@ class LastYearScreen(Screen[None]):
         row = table.cursor_row
         table.clear(columns=True)
         lang = self.lang
-        for key in ("col_old", "col_amount", "col_new", "col_amount", "col_change"):
-            table.add_column(t(key, lang))
+        # Names share what the numbers leave; the full names show below the table.
+        name_width = max(12, (self.app.size.width - 54) // 2)
+        table.add_column(t("col_old", lang), width=name_width)
+        table.add_column(t("col_amount", lang), width=11)
+        table.add_column(t("col_new", lang), width=name_width)
+        table.add_column(t("col_amount", lang), width=11)
+        table.add_column(t("col_change", lang), width=16)
         table.add_column(t("col_score", lang), width=4)
-        table.add_column(t("col_decision", lang))
         self.rows = []
         if self.match is None:
             return
         projects = self.match.projects
         for pair in projects.pairs:
-            decision = Text(t("confirm_pair", lang), "green") if pair.confirmed else Text("")
+            score = (
+                Text("✓", "bold green", justify="right")
+                if pair.confirmed
+                else Text(f"{pair.score:.0f}", justify="right")
+            )
             table.add_row(
                 Text(pair.old.name),
                 _money(pair.old.amount),
                 Text(pair.new.name),
                 _money(pair.new.amount),
                 _change(pair.change, pair.change_pct),
-                Text(f"{pair.score:.0f}", justify="right"),
-                decision,
+                score,
             )
             self.rows.append(("pair", pair.old, pair.new))
         for project in projects.dropped:
-            table.add_row(
-                Text(project.name),
-                _money(project.amount),
-                Text(f"（{t('dropped_project', lang)}）", "red"),
-                Text(""),
-                Text(""),
-                Text(""),
-                Text(""),
-            )
+            gone = Text(f"（{t('dropped_project', lang)}）", "red")
+            table.add_row(Text(project.name), _money(project.amount), gone, *[Text("")] * 3)
             self.rows.append(("dropped", project, None))
         for project in projects.new:
+            new = Text(f"（{t('new_project', lang)}）", "green")
             table.add_row(
-                Text(f"（{t('new_project', lang)}）", "green"),
-                Text(""),
-                Text(project.name),
-                _money(project.amount),
-                Text(""),
-                Text(""),
-                Text(""),
+                new, Text(""), Text(project.name), _money(project.amount), Text(""), Text("")
             )
             self.rows.append(("new", None, project))
         if self.rows:
             table.move_cursor(row=min(row, len(self.rows) - 1), animate=False)
+
+    @on(DataTable.RowHighlighted, "#pairs")
+    def _pair_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if not self.rows or event.cursor_row >= len(self.rows):
+            return
+        kind, old, new = self.rows[event.cursor_row]
+        names = " → ".join(p.name if p else "—" for p in (old, new))
+        self._say(names)
 
     def _fill_series(self) -> None:
         table = self.query_one("#series", DataTable)

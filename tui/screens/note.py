@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.i18n import localise_bindings
+from tui.widgets.inputs import still_input
 
 
 class NoteScreen(ModalScreen[str | None]):
@@ -34,7 +35,7 @@ class NoteScreen(ModalScreen[str | None]):
             yield Static(Text(self.prompt, style="bold"))
             if self.quote:
                 yield Static(Text(self.quote, style="italic"), id="note-quote")
-            yield Input(self.note, id="note-input")
+            yield still_input(self.note, id="note-input")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

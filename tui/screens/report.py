@@ -21,6 +21,7 @@ from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, Target, label
 from tui.i18n import localise_bindings, t
 from tui.screens.note import NoteScreen
+from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
 from tui.workbench import Workbench
 
@@ -37,9 +38,9 @@ class ReportScreen(Screen[None]):
     """A report under review."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "返回", id="back"),
+        Binding("escape", "back", "返回", id="back", show=False),
         Binding("right_square_bracket", "next_finding", "下一发现", id="next_finding"),
-        Binding("left_square_bracket", "prev_finding", "上一发现", id="prev_finding"),
+        Binding("left_square_bracket", "prev_finding", "上一发现", id="prev_finding", show=False),
         Binding("c", "decide('confirmed')", "确认问题", id="confirm"),
         Binding("x", "decide('false_positive')", "误报", id="false_positive"),
         Binding("d", "decide('uncertain')", "存疑", id="uncertain", show=False),
@@ -87,7 +88,7 @@ class ReportScreen(Screen[None]):
                 yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
             yield SourceView(self.text, id="source")
         yield Static(id="detail")
-        yield Input(id="search", placeholder=t("search_prompt", self.lang))
+        yield still_input(id="search", placeholder=t("search_prompt", self.lang))
         yield Static(id="report-status")
         yield Footer()
 

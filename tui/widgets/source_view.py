@@ -23,6 +23,7 @@ class SourceView(TextArea):
 
     def __init__(self, text: str, **kwargs: object) -> None:
         super().__init__(text, read_only=True, soft_wrap=True, **kwargs)  # type: ignore[arg-type]
+        self.cursor_blink = False  # a blinking cursor is a redraw twice a second over SSH
         self.marking = False
         """Cursor moves extend the selection (for terminals that swallow Shift+arrows)."""
 
