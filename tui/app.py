@@ -10,7 +10,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from tui.i18n import localise_bindings, t
+from tui.i18n import WORDS, localise_bindings, t
 from tui.screens.batch import BatchScreen
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen, help_for
@@ -27,7 +27,8 @@ class JixiaoApp(App[None]):
         Binding("f1,question_mark", "help", "帮助", id="help"),
         Binding("e", "export", "导出", id="export"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Textual declares this a plain attribute, so it cannot be annotated ClassVar here.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
 
     def __init__(self, workbench: Workbench, *, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
@@ -48,7 +49,8 @@ class JixiaoApp(App[None]):
         seen = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            # The workbench's own keys; Textual's cursor keys are in its own entries below.
+            if not active.enabled or binding.id not in WORDS or binding.action in seen:
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)

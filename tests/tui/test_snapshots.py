@@ -24,7 +24,9 @@ def test_batch_screen(snap_compare, batch: Path, make_app: AppFactory, size) -> 
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_report_screen_with_a_highlighted_figure(snap_compare, batch: Path, make_app: AppFactory, size) -> None:  # type: ignore[no-untyped-def]
+def test_report_screen_with_a_highlighted_figure(
+    snap_compare, batch: Path, make_app: AppFactory, size
+) -> None:  # type: ignore[no-untyped-def]
     async def on_figure(pilot: Pilot[None]) -> None:
         await wait_loaded(pilot.app, pilot)  # type: ignore[arg-type]
         await open_report(pilot.app, pilot, "安化县平口镇_2023")  # type: ignore[arg-type]

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from tui.i18n import localise_bindings, t
+from tui.i18n import WORDS, localise_bindings, t
 
 PART_HELP: dict[str, tuple[str, str]] = {
     "reports": (
@@ -71,7 +71,8 @@ def help_for(screen: Screen[object], lang: str) -> HelpContent:
     keys: dict[str, tuple[str, str]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if binding.description and active.enabled and binding.action not in keys:
+        # The workbench's keys (arrows, Tab and Enter are described in the text above).
+        if binding.id in WORDS and active.enabled and binding.action not in keys:
             keys[binding.action] = (screen.app.get_key_display(binding), binding.description)
     return HelpContent(t("help_title", lang), zh if lang == "zh" else en, tuple(keys.values()))
 

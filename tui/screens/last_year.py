@@ -141,7 +141,7 @@ class LastYearScreen(Screen[None]):
     def _pair_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if not self.rows or event.cursor_row >= len(self.rows):
             return
-        kind, old, new = self.rows[event.cursor_row]
+        _, old, new = self.rows[event.cursor_row]
         names = " → ".join(p.name if p else "—" for p in (old, new))
         self._say(names)
 

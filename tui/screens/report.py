@@ -130,11 +130,10 @@ class ReportScreen(Screen[None]):
     def _figure_cells(self, fig: Figure) -> tuple[Text, Text, Text, Text]:
         on_it = findings_on(self.entry.findings, fig.field)
         worst = worst_severity(on_it)
-        check = (
-            Text("✓", "green")
-            if worst is None
-            else Text(SEVERITY_LABELS[self.lang][worst][:2], SEVERITY_STYLES[worst])
-        )
+        # Blank when no finding touches the figure: not every figure is covered by a check.
+        check = Text("")
+        if worst is not None:
+            check = Text(SEVERITY_LABELS[self.lang][worst], SEVERITY_STYLES[worst])
         written = self.text[fig.value_start : fig.value_end]
         if fig.as_written_unit and not written.endswith(fig.as_written_unit):
             written += fig.as_written_unit
