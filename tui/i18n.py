@@ -44,6 +44,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "pair_with": ("手动配对", "Pair by hand"),
     "cancel": ("取消", "Cancel"),
     "save": ("保存", "Save"),
+    # Verdicts in a table cell (four columns)
+    "short_confirmed": ("确认", "yes"),
+    "short_false_positive": ("误报", "FP"),
+    "short_uncertain": ("存疑", "?"),
+    "short_missed": ("漏报", "miss"),
     # Column headers and labels
     "col_unit": ("单位", "Unit"),
     "col_year": ("年度", "Year"),
@@ -78,6 +83,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "本批次中没有该单位更早年度的报告。",
         "The batch holds no earlier report of this unit.",
     ),
+    "skipped_files": ("个文件不是报告，已跳过", "files skipped (not reports)"),
     "saved_to": ("已导出到", "Exported to"),
     "save_failed": ("未能保存（判断保留在内存中，下次保存时写入）", "Not saved (kept in memory)"),
     "nothing_to_undo": ("没有可撤销的操作", "Nothing to undo"),

@@ -108,6 +108,6 @@ async def test_a_reviewers_session_is_saved_and_resumed(batch: Path, make_app: A
         screen = _report(app)
         assert screen.entry.extraction.year == 2023
         findings = screen.query_one("#findings", DataTable)
-        verdict_cells = [str(findings.get_row_at(i)[2]) for i in range(findings.row_count)]
-        assert verdict_cells.count("确认问题") == 1 and verdict_cells.count("误报") == 1
+        verdict_cells = [str(findings.get_row_at(i)[1]) for i in range(findings.row_count)]
+        assert verdict_cells.count("确认") == 1 and verdict_cells.count("误报") == 1
         assert "已审" in str(screen.query_one("#report-title").render())

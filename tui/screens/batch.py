@@ -64,14 +64,17 @@ class BatchScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#reports", DataTable)
         lang = self.lang
+        # Unit and file share what the fixed columns leave, so no row runs off the screen.
+        free = max(30, self.app.size.width - 38)
+        unit_width = min(30, free * 11 // 20)
         for key, width in (
-            ("col_unit", 30),
+            ("col_unit", unit_width),
             ("col_year", 4),
             ("col_errors", 4),
             ("col_warnings", 4),
             ("col_status", 6),
             ("col_decisions", 4),
-            ("col_file", None),
+            ("col_file", free - unit_width),
         ):
             table.add_column(t(key, lang), width=width, key=key)
         self.query_one("#filter", Input).display = False
@@ -204,7 +207,7 @@ class BatchScreen(Screen[None]):
         if self.text_filter:
             parts.append(f"{t('filter', lang)}: {self.text_filter}")
         if self.workbench.skipped:
-            parts.append(f"{len(self.workbench.skipped)} skipped")
+            parts.append(f"{len(self.workbench.skipped)} {t('skipped_files', lang)}")
         self.query_one("#batch-filters", Static).update(Text("  ·  ".join(parts), style="dim"))
 
     # Actions

@@ -105,4 +105,5 @@ class HelpScreen(ModalScreen[None]):
         table.add_columns(t("keys", self.lang), "")
         for key, description in self.content.keys:
             table.add_row(Text(key), Text(description))
-        table.focus()
+        # Focus the box, not the table, so it opens at the top and the arrows scroll it.
+        self.query_one("#help-box").focus()

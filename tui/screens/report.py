@@ -95,13 +95,14 @@ class ReportScreen(Screen[None]):
     def on_mount(self) -> None:
         lang = self.lang
         figures = self.query_one("#figures", DataTable)
-        for key, width in (("col_field", 16), ("col_value", 14), ("col_check", 4)):
+        # Fits the 44 columns the figures get in an 80-column terminal.
+        for key, width in (("col_field", 12), ("col_value", 12), ("col_check", 4)):
             figures.add_column(t(key, lang), width=width, key=key)
-        figures.add_column(t("col_decision", lang), key="col_decision")
+        figures.add_column(t("col_decision", lang), width=4, key="col_decision")
         findings = self.query_one("#findings", DataTable)
         findings.add_column(t("col_severity", lang), width=4, key="col_severity")
+        findings.add_column(t("col_decision", lang), width=4, key="col_decision")
         findings.add_column(t("col_finding", lang), key="col_finding")
-        findings.add_column(t("col_decision", lang), width=8, key="col_decision")
         self.query_one("#search", Input).display = False
         self._fill_tables()
         self._show_title()
@@ -149,14 +150,14 @@ class ReportScreen(Screen[None]):
             SEVERITY_LABELS[self.lang][finding.severity], SEVERITY_STYLES[finding.severity]
         )
         verdict = self._verdict(Target("finding", check=finding.check, finding=finding.key))
-        return severity, Text(finding.message, no_wrap=True, overflow="ellipsis"), verdict
+        return severity, verdict, Text(finding.message, no_wrap=True, overflow="ellipsis")
 
     def _verdict(self, target: Target) -> Text:
         annotation = self._annotation(target)
         if annotation is None:
             return Text("")
         status = annotation.status
-        return Text(label(ANNOTATION_STATUSES, status, self.lang), VERDICT_STYLES[status])
+        return Text(t(f"short_{status}", self.lang), VERDICT_STYLES[status])
 
     def _annotation(self, target: Target) -> Annotation | None:
         state = self.workbench.state(self.index)
