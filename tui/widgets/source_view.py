@@ -53,7 +53,15 @@ class SourceView(TextArea):
         self.selection = Selection(
             doc.get_location_from_index(end), doc.get_location_from_index(start)
         )
+        self._scroll_to_cursor()
+        # Soft wrapping is recomputed once the width is known: scroll again after that.
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
         self.scroll_cursor_visible(center=True, animate=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._scroll_to_cursor)
 
     def find(self, needle: str, *, forward: bool = True) -> tuple[int, int] | None:
         """Select the next (or previous) occurrence of `needle` after (before) the cursor,
