@@ -56,8 +56,8 @@ class ExportScreen(ModalScreen[None]):
         self.query_one(OptionList).focus()
 
     def _default_path(self, fmt: str) -> Path:
-        stem = f"review-notes-{self.workbench.log.reviewer}"
-        return self.workbench.folder / f"{stem}.{fmt}"
+        # Beside the log, not among the reports: a .md there would be read as a report next time.
+        return self.workbench.log.folder / f"review-notes.{fmt}"
 
     @on(OptionList.OptionHighlighted)
     def _format_chosen(self, event: OptionList.OptionHighlighted) -> None:
