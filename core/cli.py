@@ -76,10 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jixiao` console script."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and Path(argv[0]).is_dir():
-        argv.insert(0, "review")  # `jixiao DIR` opens the workbench
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
     config_path = args.config
     if config_path is None and Path(DEFAULT_CONFIG_NAME).is_file():
         config_path = Path(DEFAULT_CONFIG_NAME)
@@ -103,6 +100,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "review":
         return _review(args, config, lang, config_path)
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
+
+
+def _with_command(argv: list[str]) -> list[str]:
+    """`jixiao [options] DIR` means `jixiao [options] review DIR`."""
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 1 if "=" in argv[i] or argv[i] in ("-h", "--help") else 2  # an option and its value
+    if i < len(argv) and argv[i] not in COMMANDS and Path(argv[i]).is_dir():
+        return [*argv[:i], "review", *argv[i:]]
+    return argv
 
 
 def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> int:
