@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -64,19 +65,20 @@ class BatchScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#reports", DataTable)
         lang = self.lang
+        statuses = max(cell_len(label(REPORT_STATUSES, k, lang)) for k in REPORT_STATUSES)
+        fixed = {
+            key: max(4, cell_len(t(key, lang)))
+            for key in ("col_year", "col_errors", "col_warnings", "col_decisions")
+        }
+        fixed["col_status"] = statuses
         # Unit and file share what the fixed columns leave, so no row runs off the screen.
-        free = max(30, self.app.size.width - 38)
+        free = max(30, self.app.size.width - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2)
         unit_width = min(30, free * 11 // 20)
-        for key, width in (
-            ("col_unit", unit_width),
-            ("col_year", 4),
-            ("col_errors", 4),
-            ("col_warnings", 4),
-            ("col_status", 6),
-            ("col_decisions", 4),
-            ("col_file", free - unit_width),
-        ):
-            table.add_column(t(key, lang), width=width, key=key)
+        widths = {"col_unit": unit_width, **fixed, "col_file": free - unit_width}
+        for key in ("col_unit", "col_year", "col_errors", "col_warnings", "col_status"):
+            table.add_column(t(key, lang), width=widths[key], key=key)
+        for key in ("col_decisions", "col_file"):
+            table.add_column(t(key, lang), width=widths[key], key=key)
         self.query_one("#filter", Input).display = False
         self.query_one("#progress", ProgressBar).update(total=len(self.workbench.paths) or 1)
         self._show_title()
