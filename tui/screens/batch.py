@@ -27,6 +27,15 @@ SORT_LABELS = {
     "errors": "col_errors",
     "status": "col_status",
 }
+COLUMNS = (
+    "col_unit",
+    "col_year",
+    "col_errors",
+    "col_warnings",
+    "col_status",
+    "col_decisions",
+    "col_file",
+)
 STATUS_FILTERS: tuple[str | None, ...] = (None, *REPORT_STATUSES)
 
 
@@ -75,9 +84,7 @@ class BatchScreen(Screen[None]):
         free = max(30, self.app.size.width - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2)
         unit_width = min(30, free * 11 // 20)
         widths = {"col_unit": unit_width, **fixed, "col_file": free - unit_width}
-        for key in ("col_unit", "col_year", "col_errors", "col_warnings", "col_status"):
-            table.add_column(t(key, lang), width=widths[key], key=key)
-        for key in ("col_decisions", "col_file"):
+        for key in COLUMNS:
             table.add_column(t(key, lang), width=widths[key], key=key)
         self.query_one("#filter", Input).display = False
         self.query_one("#progress", ProgressBar).update(total=len(self.workbench.paths) or 1)
