@@ -204,16 +204,17 @@ def _arithmetic(a: Annotation, lang: str) -> str:
     for key in ("reported", "computed", "difference"):
         value = getattr(m, key)
         if value is not None:
-            parts.append(f"{_w(key, lang)} {_number(value, unit)}")
+            parts.append(f"{_w(key, lang)} {_number(value, unit, derived=key != 'reported')}")
     text = ("；" if lang == "zh" else "; ").join(parts)
     if m.tolerance is not None and parts:
         text += _aside(f"{_w('tolerance', lang)} {_number(m.tolerance, unit)}", lang)
     return text
 
 
-def _number(value: Decimal, unit: str) -> str:
+def _number(value: Decimal, unit: str, *, derived: bool = False) -> str:
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -4:
+    limit = -2 if derived else -4
+    if isinstance(exponent, int) and exponent < limit:
         # A computed ratio (17/18 = 94.444…%): shown to two places; stated figures stay as written.
         value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return format_value(value, unit) if unit else format_value(value, "文本")
