@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 from core.batch import Entry, Row, check_entries, load_entry
+from core.check_context import CheckConfig
 from core.config import Config
 from core.decisions import pair_decisions
 from core.matching import ReportMatch, match_projects
@@ -59,6 +60,7 @@ class Workbench:
         ex = entry.extraction
         self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
         self.entries[index] = entry
+        self._units = None
         return entry
 
     def check_batch(self) -> None:
@@ -68,11 +70,10 @@ class Workbench:
             return
         self.entries = list(check_entries(loaded, checks=self._checks))
         self.batch_checked = True
+        self._units = None
 
     @property
-    def _checks(self):  # type: ignore[no-untyped-def]
-        from dataclasses import replace
-
+    def _checks(self) -> CheckConfig:
         return replace(self.config.checks, lang=self.lang)
 
     # Reading
@@ -181,7 +182,3 @@ class Workbench:
             return self.locked(call), None
         except ReviewLogError as exc:
             return None, str(exc)
-
-
-def readable(entries: Sequence[Entry | None]) -> list[Entry]:
-    return [e for e in entries if e is not None and not e.error]

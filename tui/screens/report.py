@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -353,8 +354,8 @@ class ReportScreen(Screen[None]):
             call = lambda: decide_finding(log, key, finding, status, text=self.text)  # noqa: E731
         self._record(call, label(ANNOTATION_STATUSES, status, self.lang))
 
-    def _record(self, call: object, what: str) -> Annotation | None:
-        result, problem = self.workbench.decide(call)  # type: ignore[arg-type]
+    def _record(self, call: Callable[[], object], what: str) -> Annotation | None:
+        result, problem = self.workbench.decide(call)
         if problem:
             self.notify(f"{t('save_failed', self.lang)}: {problem}", severity="error", timeout=10)
         self._say(f"✓ {what}")
