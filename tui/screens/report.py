@@ -173,6 +173,8 @@ class ReportScreen(Screen[None]):
             title.append(f"  {ex.year}")
         if state is not None:
             title.append(f"  [{label(REPORT_STATUSES, state.status, lang)}]", "green")
+            if state.annotations:
+                title.append(f"  {t('col_decisions', lang)} {len(state.annotations)}", "magenta")
         counts = [(s, self.entry.count(s)) for s in ("error", "warning", "info")]
         for severity, n in counts:
             if n:
