@@ -57,3 +57,11 @@ def clean_text(raw: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _WIDE_SPACES.sub(" ", text)
     return _drop_bookmarks(text)
+
+
+def inert(text: str) -> str:
+    """A name or message safe to show on a terminal, otherwise as written: escape sequences and
+    control, bidi and BOM characters removed (line breaks become spaces). For file names and
+    other text that is not a document, where bookmark-like brackets are the user's own."""
+    text = _TERMINAL_SEQUENCES.sub("", _LINE_BREAKS.sub(" ", text))
+    return _INVISIBLE.sub("", text.replace("\n", " ").replace("\t", " "))

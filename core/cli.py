@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from core.check_context import CheckConfig
-from core.cleaning import clean_text
+from core.cleaning import inert
 from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.export import EXPORT_FORMATS
 from core.extract import extract
@@ -242,7 +242,7 @@ def _merge(args: argparse.Namespace, config: Config) -> int:
     else:
         print(f"Merged {len(logs)} logs: {n} reports, {count} annotations, {c} conflicts.")
     for conflict in result.conflicts:
-        print(clean_text(describe_conflict(conflict, lang=lang)))
+        print(inert(describe_conflict(conflict, lang=lang)))
     return EXIT_OK
 
 
@@ -278,7 +278,7 @@ def _review(args: argparse.Namespace, config: Config, lang: str, config_path: Pa
 
 def _warn(message: str) -> None:
     # File names come from the user's disk: they must not act on the terminal.
-    print(f"jixiao: {clean_text(message)}", file=sys.stderr)
+    print(f"jixiao: {inert(message)}", file=sys.stderr)
 
 
 def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: str) -> None:

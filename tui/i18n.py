@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from rich.cells import cell_len
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
 
@@ -45,10 +46,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "cancel": ("取消", "Cancel"),
     "save": ("保存", "Save"),
     # Verdicts in a table cell (four columns)
-    "short_confirmed": ("确认", "yes"),
+    "short_confirmed": ("确认", "issue"),
     "short_false_positive": ("误报", "FP"),
     "short_uncertain": ("存疑", "?"),
-    "short_missed": ("漏报", "miss"),
+    "short_missed": ("漏报", "missed"),
     # Column headers and labels
     "col_unit": ("单位", "Unit"),
     "col_year": ("年度", "Year"),
@@ -111,6 +112,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "marking": ("选择中：移动光标扩展选区，Esc 结束", "Selecting: move to extend, Esc ends"),
     "pair_marked": ("已记下，请在另一侧项目上再按一次", "Marked; press again on the other side"),
 }
+
+
+def verdict_width(lang: str) -> int:
+    """Columns a verdict cell needs in a language."""
+    return max(cell_len(t(k, lang)) for k in WORDS if k.startswith("short_"))
 
 
 def t(key: str, lang: str) -> str:

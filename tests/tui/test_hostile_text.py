@@ -259,12 +259,6 @@ async def test_a_note_keeps_markup_and_loses_controls(hostile: Path, make_app: A
 # ---- bugs found: kept failing until fixed --------------------------------------------------
 
 
-@pytest.mark.xfail(
-    reason="BUG: tui/screens/batch.py _add_row shows Text(row.path) and report.py _show_title "
-    "the relative path without clean_text: ESC, C1 and bidi characters in a FILE NAME reach "
-    "the terminal",
-    strict=True,
-)
 async def test_control_characters_in_a_file_name_are_not_displayed(
     tmp_path: Path, make_app: AppFactory
 ) -> None:
@@ -287,12 +281,6 @@ def _toasts(app: object) -> list[str]:
     return [str(t.render()) for t in app.screen.query(Toast)]  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    reason="BUG: tui/screens/batch.py open_report calls self.notify(clean_text(entry.error)) "
-    "with Textual's default markup=True: the path in the message is read as markup, so "
-    "'[b]乙镇[@click=app.quit]退出.txt' shows as '乙镇退出.txt' with a click action",
-    strict=True,
-)
 async def test_unreadable_file_message_shows_the_name_as_written(
     tmp_path: Path, make_app: AppFactory
 ) -> None:
@@ -307,12 +295,6 @@ async def test_unreadable_file_message_shows_the_name_as_written(
         assert any("[b]乙镇[@click=app.quit]退出.txt" in t for t in _toasts(app)), _toasts(app)
 
 
-@pytest.mark.xfail(
-    reason="BUG: tui/screens/batch.py open_report notifies with markup=True: an unreadable "
-    "file at '<batch>/[/b]空.txt' (folder '[' holding 'b]空.txt') raises MarkupError when the "
-    "toast is drawn and the app dies",
-    strict=True,
-)
 async def test_unreadable_file_message_with_a_closing_tag_does_not_crash(
     tmp_path: Path, make_app: AppFactory
 ) -> None:
@@ -328,12 +310,6 @@ async def test_unreadable_file_message_with_a_closing_tag_does_not_crash(
     assert app._exception is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: tui/screens/export.py _done calls self.app.notify(clean_text(...path)) with "
-    "markup=True: exporting to a path holding '[/b]' raises MarkupError when the toast is "
-    "drawn and the app dies (the file is written)",
-    strict=True,
-)
 async def test_export_message_with_markup_in_the_path_does_not_crash(
     hostile: Path, make_app: AppFactory
 ) -> None:

@@ -9,11 +9,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
-from core.cleaning import clean_text
+from core.cleaning import inert
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
 from tui.widgets.inputs import still_input
@@ -147,12 +148,13 @@ class BatchScreen(Screen[None]):
         )
 
     def _add_row(self, row: Row, *, check: bool = True) -> None:
-        if check and not self._select([row]):
-            return
         table = self.query_one("#reports", DataTable)
+        # A refresh between the loader storing a report and telling us may have listed it.
+        if (check and not self._select([row])) or str(row.index) in table.rows:
+            return
         lang = self.lang
         if row.problem:
-            unit = Text(f"{t('unreadable', lang)}: {clean_text(row.problem)}", style="red")
+            unit = Text(f"{t('unreadable', lang)}: {inert(row.problem)}", style="red")
         else:
             unit = Text(row.unit or "—")
         status = Text(label(REPORT_STATUSES, row.status, lang), STATUS_STYLES.get(row.status, ""))
@@ -163,7 +165,7 @@ class BatchScreen(Screen[None]):
             Text(str(row.warnings or ""), style="yellow"),
             status,
             Text(str(row.annotations or "")),
-            Text(row.path),
+            Text(inert(row.path)),
             key=str(row.index),
         )
 
@@ -233,7 +235,7 @@ class BatchScreen(Screen[None]):
         if entry is None:
             return
         if entry.error:
-            self.notify(clean_text(entry.error), severity="error")
+            self.notify(inert(entry.error), severity="error", markup=False)
             return
         self.app.push_screen(ReportScreen(self.workbench, index))
 
@@ -277,12 +279,29 @@ class BatchScreen(Screen[None]):
         self.refresh_rows()
 
     def action_next_unreviewed(self) -> None:
-        current = self._current_index()
-        found = self.workbench.next_unreviewed(-1 if current is None else current)
+        found = self._next_listed_unreviewed()
         if found is None:
-            self.notify(t("all_reviewed", self.lang))
+            current = self._current_index()
+            found = self.workbench.next_unreviewed(-1 if current is None else current)
+        if found is None:
+            self.notify(t("all_reviewed", self.lang), markup=False)
             return
         self.open_report(found)
+
+    def _next_listed_unreviewed(self) -> int | None:
+        """The first row from the cursor down (wrapping) not yet done, in the order shown."""
+        table = self.query_one("#reports", DataTable)
+        n = table.row_count
+        for step in range(n):
+            key = table.coordinate_to_cell_key(
+                Coordinate((table.cursor_row + step) % n, 0)
+            ).row_key.value
+            if key is None:
+                continue
+            row = self.workbench.row(int(key))
+            if not row.problem and row.status in ("unreviewed", "in_progress"):
+                return row.index
+        return None
 
     def on_screen_resume(self) -> None:
         self.refresh_rows()

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core.cleaning import clean_text
+from core.cleaning import inert
 from tui.i18n import localise_bindings, t
 from tui.widgets.inputs import still_input
 from tui.workbench import Workbench
@@ -84,13 +84,13 @@ class ExportScreen(ModalScreen[None]):
             self.workbench.locked(self.workbench.log.flush)
             write_export(read_log(self.workbench.log.folder), fmt, path, lang=lang)
         except (OSError, ReviewLogError) as exc:
-            message = Text(clean_text(f"{path}: {exc}"), style="red")
+            message = Text(inert(f"{path}: {exc}"), style="red")
             self.app.call_from_thread(self.query_one("#export-result", Static).update, message)
             return
         self.app.call_from_thread(self._done, path)
 
     def _done(self, path: Path) -> None:
-        self.app.notify(clean_text(f"{t('saved_to', self.lang)} {path}"))
+        self.app.notify(inert(f"{t('saved_to', self.lang)} {path}"), markup=False)
         self.dismiss(None)
 
     def action_cancel(self) -> None:

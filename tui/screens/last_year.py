@@ -213,7 +213,9 @@ class LastYearScreen(Screen[None]):
             lambda: decide_pair(bench.log, key, old_name, new_name, accepted=accepted)
         )
         if problem:
-            self.notify(f"{t('save_failed', lang)}: {problem}", severity="error", timeout=10)
+            self.notify(
+                f"{t('save_failed', lang)}: {problem}", severity="error", timeout=10, markup=False
+            )
         word = t("confirm_pair" if accepted else "reject_pair", lang)
         self._say(f"✓ {word}: {old_name} → {new_name}")
         self.refresh_data()

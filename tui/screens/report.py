@@ -15,12 +15,13 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from core.batch import Entry, figure_at, findings_on, worst_severity
 from core.checks import check_label
+from core.cleaning import inert
 from core.decisions import annotation_on, decide_figure, decide_finding, decide_span
 from core.findings_output import SEVERITY_LABELS, arithmetic_line
 from core.models import Figure, Finding
 from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, Target, label
-from tui.i18n import localise_bindings, t
+from tui.i18n import localise_bindings, t, verdict_width
 from tui.screens.note import NoteScreen
 from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
@@ -99,10 +100,10 @@ class ReportScreen(Screen[None]):
         # Fits the 44 columns the figures get in an 80-column terminal.
         for key, width in (("col_field", 12), ("col_value", 12), ("col_check", 4)):
             figures.add_column(t(key, lang), width=width, key=key)
-        figures.add_column(t("col_decision", lang), width=4, key="col_decision")
+        figures.add_column(t("col_decision", lang), width=verdict_width(lang), key="col_decision")
         findings = self.query_one("#findings", DataTable)
         findings.add_column(t("col_severity", lang), width=4, key="col_severity")
-        findings.add_column(t("col_decision", lang), width=4, key="col_decision")
+        findings.add_column(t("col_decision", lang), width=verdict_width(lang), key="col_decision")
         findings.add_column(t("col_finding", lang), key="col_finding")
         self.query_one("#search", Input).display = False
         self._fill_tables()
@@ -179,7 +180,7 @@ class ReportScreen(Screen[None]):
         for severity, n in counts:
             if n:
                 title.append(f"  {SEVERITY_LABELS[lang][severity]} {n}", SEVERITY_STYLES[severity])
-        title.append(f"  {self.workbench.relative(self.entry.path)}", "dim")
+        title.append(f"  {inert(self.workbench.relative(self.entry.path))}", "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#report-title", Static).update(title)
 
@@ -359,7 +360,12 @@ class ReportScreen(Screen[None]):
     def _record(self, call: Callable[[], object], what: str) -> Annotation | None:
         result, problem = self.workbench.decide(call)
         if problem:
-            self.notify(f"{t('save_failed', self.lang)}: {problem}", severity="error", timeout=10)
+            self.notify(
+                f"{t('save_failed', self.lang)}: {problem}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         self._say(f"✓ {what}")
         self._refresh_after_decision()
         return result if isinstance(result, Annotation) else None
@@ -443,7 +449,12 @@ class ReportScreen(Screen[None]):
     def action_undo(self) -> None:
         change, problem = self.workbench.decide(self.workbench.log.undo)
         if problem:
-            self.notify(f"{t('save_failed', self.lang)}: {problem}", severity="error", timeout=10)
+            self.notify(
+                f"{t('save_failed', self.lang)}: {problem}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         if change is None and not problem:
             self._say(t("nothing_to_undo", self.lang))
             return
