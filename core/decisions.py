@@ -45,18 +45,7 @@ def decide_figure(
     current = annotation_on(log.state(key), target)
     if current is not None:
         return log.update(key, current.id, status=status, note=note)
-    annotation = Annotation.create(
-        target,
-        status=status,
-        severity=severity,
-        author=log.reviewer,
-        at=log.now(),
-        note=note or "",
-        quote=figure.quote,
-        start=figure.start,
-        end=figure.end,
-    )
-    return log.add(key, annotation)
+    return _add(log, key, target, status, severity, note, figure.quote, figure.start, figure.end)
 
 
 def decide_span(
@@ -76,6 +65,20 @@ def decide_span(
     current = annotation_on(log.state(key), target, quote=quote)
     if current is not None and current.start == start:
         return log.update(key, current.id, status=status, note=note)
+    return _add(log, key, target, status, severity, note, quote, start, end)
+
+
+def _add(
+    log: ReviewLog,
+    key: str,
+    target: Target,
+    status: str,
+    severity: str,
+    note: str | None,
+    quote: str,
+    start: int,
+    end: int,
+) -> Annotation:
     annotation = Annotation.create(
         target,
         status=status,
