@@ -44,11 +44,18 @@ class Workbench:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _units: tuple[UnitGroup, ...] | None = None
 
+    relative_paths: list[str] = field(default_factory=list)
+    """Each path relative to the batch folder, as the log and the listing name it."""
+    _keys: dict[int, str] = field(default_factory=dict)
+    """Each loaded report's key in the log: keypresses look states up without touching disk."""
+
     @classmethod
     def open(cls, folder: Path, config: Config, lang: str, log: ReviewLog) -> Workbench:
         found = find_reports([folder])
         bench = cls(folder, config, lang, log, list(found.reports), list(found.skipped))
         bench.entries = [None] * len(bench.paths)
+        root = folder.resolve()
+        bench.relative_paths = [_relative(p, root) for p in bench.paths]
         return bench
 
     # Loading (runs in a worker thread)
@@ -58,7 +65,8 @@ class Workbench:
         rules = with_aliases(FIELD_RULES, self.config.field_aliases)
         entry = load_entry(self.paths[index], rules=rules, checks=self._checks)
         ex = entry.extraction
-        self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
+        state = self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
+        self._keys[index] = state.key
         self.entries[index] = entry
         self._units = None
         return entry
@@ -78,22 +86,14 @@ class Workbench:
 
     # Reading
 
-    def relative(self, path: Path) -> str:
-        try:
-            return path.resolve().relative_to(self.folder.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
-
     def state(self, index: int) -> ReportState | None:
-        entry = self.entries[index]
-        if entry is None:
-            return None
-        ex = entry.extraction
-        return self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
+        """The log's state of a loaded report (a dictionary lookup), or None before loading."""
+        key = self._keys.get(index)
+        return None if key is None else self.locked(lambda: self.log.state(key))
 
     def row(self, index: int) -> Row:
         entry = self.entries[index]
-        path = self.relative(self.paths[index])
+        path = self.relative_paths[index]
         if entry is None:
             return Row(index, path, "", None, 0, 0, "unreviewed")
         state = self.state(index)
@@ -113,10 +113,10 @@ class Workbench:
         )
 
     def index_of(self, relative_path: str) -> int | None:
-        for i, path in enumerate(self.paths):
-            if self.relative(path) == relative_path:
-                return i
-        return None
+        try:
+            return self.relative_paths.index(relative_path)
+        except ValueError:
+            return None
 
     def next_unreviewed(self, after: int) -> int | None:
         """The next loaded, readable report not yet done or skipped, wrapping round."""
@@ -182,3 +182,10 @@ class Workbench:
             return self.locked(call), None
         except ReviewLogError as exc:
             return None, str(exc)
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

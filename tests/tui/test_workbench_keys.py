@@ -141,8 +141,8 @@ async def test_w_filters_by_severity(batch: Path, make_app: AppFactory) -> None:
         await wait_loaded(app, pilot)
         table = batch_screen(app).query_one("#reports", DataTable)
         with_errors = [
-            app.workbench.relative(e.path)
-            for e in app.workbench.entries
+            app.workbench.relative_paths[i]
+            for i, e in enumerate(app.workbench.entries)
             if e is not None and e.count("error")
         ]
         assert 0 < len(with_errors) < table.row_count

@@ -116,7 +116,7 @@ class BatchScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).advance(1)
         self._add_row(self.workbench.row(index))
         self._show_title()
-        if self._resume and self.workbench.relative(self.workbench.paths[index]) == self._resume:
+        if self._resume and self.workbench.relative_paths[index] == self._resume:
             self._resume = None
             self.open_report(index)
 

@@ -108,7 +108,9 @@ class ReportScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self._fill_tables()
         self._show_title()
-        self.workbench.log.remember_report(self.entry.path)
+        # Where to resume next time: a small file written off the UI thread.
+        log, path = self.workbench.log, self.entry.path
+        self.run_worker(lambda: log.remember_report(path), thread=True, group="remember")
         # Scrolling the source needs its size: show the first item once laid out.
         if self.entry.findings:
             findings.focus()
@@ -169,7 +171,7 @@ class ReportScreen(Screen[None]):
         ex = self.entry.extraction
         state = self.workbench.state(self.index)
         lang = self.lang
-        title = Text(ex.unit or self.workbench.relative(self.entry.path), style="bold")
+        title = Text(ex.unit or self.workbench.relative_paths[self.index], style="bold")
         if ex.year:
             title.append(f"  {ex.year}")
         if state is not None:
@@ -180,7 +182,7 @@ class ReportScreen(Screen[None]):
         for severity, n in counts:
             if n:
                 title.append(f"  {SEVERITY_LABELS[lang][severity]} {n}", SEVERITY_STYLES[severity])
-        title.append(f"  {inert(self.workbench.relative(self.entry.path))}", "dim")
+        title.append(f"  {inert(self.workbench.relative_paths[self.index])}", "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#report-title", Static).update(title)
 
