@@ -23,8 +23,6 @@ class Entry:
     extraction: Extraction
     findings: tuple[Finding, ...] = ()
     """Most severe first, then in text order."""
-    batch_checked: bool = False
-    """The cross-report checks (copied text, other units named) have run over it."""
 
     @property
     def path(self) -> Path:
@@ -50,10 +48,7 @@ def load_entry(path: Path, *, rules: Sequence[FieldRule], checks: CheckConfig) -
 def check_entries(entries: Sequence[Entry], *, checks: CheckConfig) -> list[Entry]:
     """The entries with the findings of every check, the cross-report ones included."""
     findings = check_batch([e.extraction for e in entries], config=checks)
-    return [
-        replace(e, findings=tuple(fs), batch_checked=True)
-        for e, fs in zip(entries, findings, strict=True)
-    ]
+    return [replace(e, findings=tuple(fs)) for e, fs in zip(entries, findings, strict=True)]
 
 
 def findings_on(findings: Iterable[Finding], field: str) -> list[Finding]:

@@ -18,6 +18,7 @@ from core.models import Project
 from core.output import field_label, format_value
 from core.series import FieldSeries
 from tui.i18n import localise_bindings, t
+from tui.notices import save_failed
 from tui.sparkline import sparkline
 from tui.workbench import Workbench
 
@@ -213,9 +214,7 @@ class LastYearScreen(Screen[None]):
             lambda: decide_pair(bench.log, key, old_name, new_name, accepted=accepted)
         )
         if problem:
-            self.notify(
-                f"{t('save_failed', lang)}: {problem}", severity="error", timeout=10, markup=False
-            )
+            save_failed(self, problem, lang)
         word = t("confirm_pair" if accepted else "reject_pair", lang)
         self._say(f"✓ {word}: {old_name} → {new_name}")
         self.refresh_data()

@@ -22,6 +22,7 @@ from core.models import Figure, Finding
 from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, Target, label
 from tui.i18n import localise_bindings, t, verdict_width
+from tui.notices import save_failed
 from tui.screens.note import NoteScreen
 from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
@@ -362,12 +363,7 @@ class ReportScreen(Screen[None]):
     def _record(self, call: Callable[[], object], what: str) -> Annotation | None:
         result, problem = self.workbench.decide(call)
         if problem:
-            self.notify(
-                f"{t('save_failed', self.lang)}: {problem}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+            save_failed(self, problem, self.lang)
         self._say(f"✓ {what}")
         self._refresh_after_decision()
         return result if isinstance(result, Annotation) else None
@@ -451,12 +447,7 @@ class ReportScreen(Screen[None]):
     def action_undo(self) -> None:
         change, problem = self.workbench.decide(self.workbench.log.undo)
         if problem:
-            self.notify(
-                f"{t('save_failed', self.lang)}: {problem}",
-                severity="error",
-                timeout=10,
-                markup=False,
-            )
+            save_failed(self, problem, self.lang)
         if change is None and not problem:
             self._say(t("nothing_to_undo", self.lang))
             return
