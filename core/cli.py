@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.check_context import CheckConfig
 from core.cleaning import inert
@@ -18,6 +19,9 @@ from core.extract import extract
 from core.models import Extraction
 from core.reading import find_reports, read_report
 from core.rules import FIELD_RULES, with_aliases
+
+if TYPE_CHECKING:
+    from core.cache import ResultCache
 
 EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("extract", "check", "match", "export", "merge", "review")
@@ -39,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", type=Path, help=f"config file (default: ./{DEFAULT_CONFIG_NAME})"
     )
     parser.add_argument("--lang", choices=("zh", "en"), help="language of labels and messages")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="read every report again instead of using results cached from earlier runs",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ext = sub.add_parser("extract", help="extract figures and projects from reports")
     ext.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="report files or folders")
@@ -102,11 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
 
 
+_FLAGS = ("-h", "--help", "--no-cache")
+
+
 def _with_command(argv: list[str]) -> list[str]:
     """`jixiao [options] DIR` means `jixiao [options] review DIR`."""
     i = 0
     while i < len(argv) and argv[i].startswith("-"):
-        i += 1 if "=" in argv[i] or argv[i] in ("-h", "--help") else 2  # an option and its value
+        # A flag, an option=value, or an option and its value.
+        i += 1 if "=" in argv[i] or argv[i] in _FLAGS else 2
     if i < len(argv) and argv[i] not in COMMANDS and Path(argv[i]).is_dir():
         return [*argv[:i], "review", *argv[i:]]
     return argv
@@ -269,11 +282,32 @@ def _review(args: argparse.Namespace, config: Config, lang: str, config_path: Pa
     except ReviewLogError as exc:
         _warn(("审阅记录无法打开：" if lang == "zh" else "cannot open the review log: ") + str(exc))
         return EXIT_SOME_ERRORS
+    from core.cache import ResultCache
     from tui.app import JixiaoApp
     from tui.workbench import Workbench
 
-    JixiaoApp(Workbench.open(folder, config, lang, log), keymap=keymap).run()
+    cache = None if args.no_cache else _open_cache(ResultCache, lang)
+    JixiaoApp(Workbench.open(folder, config, lang, log, cache=cache), keymap=keymap).run()
     return EXIT_OK
+
+
+def _open_cache(cache_class: type[ResultCache], lang: str) -> ResultCache | None:
+    """The user's result cache, or None (results kept for this run only) when it cannot be
+    opened: a broken cache costs time, never the review."""
+    import sqlite3
+
+    try:
+        return cache_class.open()
+    except (OSError, sqlite3.Error) as exc:
+        _warn(
+            (
+                "结果缓存无法使用，本次不缓存："
+                if lang == "zh"
+                else "result cache unusable, not used: "
+            )
+            + str(exc)
+        )
+        return None
 
 
 def _warn(message: str) -> None:

@@ -6,7 +6,7 @@ Passages common to many reports of the batch are the shared template, not copyin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 
@@ -65,22 +65,37 @@ def build_batch_index(
     extractions: Sequence[Extraction], *, min_chars: int = 20, template_reports: int = 3
 ) -> BatchIndex:
     """Index the batch's sentences; cost is linear in the batch's text."""
+    return index_batch(
+        ((ex.unit, ex.report.text) for ex in extractions),
+        min_chars=min_chars,
+        template_reports=template_reports,
+    )
+
+
+def index_batch(
+    reports: Iterable[tuple[str | None, str]], *, min_chars: int = 20, template_reports: int = 3
+) -> BatchIndex:
+    """`build_batch_index` over (unit, text) pairs given one at a time, so that a large batch
+    need not be held in memory at once."""
     owners: dict[bytes, list[int]] = {}
-    for position, ex in enumerate(extractions):
+    towns: dict[str, list[int]] = {}
+    units: list[str | None] = []
+    for position, (unit, text) in enumerate(reports):
+        units.append(unit)
         seen: set[bytes] = set()
-        for _, _, digest, _ in sentences(ex.report.text, min_chars):
+        for _, _, digest, _ in sentences(text, min_chars):
             if digest not in seen:
                 seen.add(digest)
-                owners.setdefault(digest, []).append(position)
-    shared = {d: tuple(p) for d, p in owners.items() if len(p) > 1}
-    towns: dict[str, list[int]] = {}
-    for position, ex in enumerate(extractions):
-        town = town_name(ex.unit)
+                holders = owners.setdefault(digest, [])
+                # Past `template_reports` holders a sentence is template: more are not needed.
+                if len(holders) < template_reports:
+                    holders.append(position)
+        town = town_name(unit)
         if town is not None:
             towns.setdefault(town, []).append(position)
     return BatchIndex(
-        units=tuple(ex.unit for ex in extractions),
-        owners=shared,
+        units=tuple(units),
+        owners={d: tuple(p) for d, p in owners.items() if len(p) > 1},
         min_chars=min_chars,
         template_reports=template_reports,
         towns={t: tuple(p) for t, p in towns.items()},

@@ -199,18 +199,30 @@ class ReviewLog:
         """The state of a report as read now. A report moved or renamed is recognised by its
         sha256; one whose sha256 changed has its annotations re-anchored in its new text.
         Either is saved at once."""
-        path = self._relative(report.path)
-        key = self._by_path.get(path) or self._moved_from(report.sha256, path)
+        return self.register(report.path, report.sha256, lambda: report.text, unit=unit, year=year)
+
+    def register(
+        self,
+        path: Path,
+        sha256: str,
+        text: Callable[[], str],
+        *,
+        unit: str | None = None,
+        year: int | None = None,
+    ) -> ReportState:
+        """`report_state` for a report known by its path and digest; `text` is called only when
+        the annotations must be re-anchored (the content changed), so a batch can be registered
+        without holding its texts."""
+        relative = self._relative(path)
+        key = self._by_path.get(relative) or self._moved_from(sha256, relative)
         if key is None:
-            state = ReportState(self._new_key(path), path, report.sha256, unit, year)
+            state = ReportState(self._new_key(relative), relative, sha256, unit, year)
             self._index(state)
             return state
         old = self._states[key]
-        new = replace(old, path=path, unit=unit or old.unit, year=year or old.year)
-        if report.sha256 and report.sha256 != old.sha256:
-            new = replace(
-                new, sha256=report.sha256, annotations=reanchor(old.annotations, report.text)
-            )
+        new = replace(old, path=relative, unit=unit or old.unit, year=year or old.year)
+        if sha256 and sha256 != old.sha256:
+            new = replace(new, sha256=sha256, annotations=reanchor(old.annotations, text()))
         if new != old:
             self._commit(old, new)
         return new

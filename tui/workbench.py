@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
-from core.batch import Entry, Row, check_entries, load_entry
-from core.check_context import CheckConfig
+from core.batch import Entry, Row
+from core.cache import ResultCache
 from core.config import Config
 from core.decisions import pair_decisions
+from core.loading import BatchLoader, Summary
 from core.matching import ReportMatch, match_projects
-from core.models import Extraction
+from core.models import Extraction, Report
 from core.reading import find_reports
 from core.review import ReportState
 from core.review_log import ReviewLog
 from core.review_store import ReviewLogError
 from core.rules import FIELD_RULES, with_aliases
 from core.series import FieldSeries, figure_series
-from core.units import UnitGroup, group_units
+from core.units import group_units
 
 T = TypeVar("T")
+
+
+RECENT_ENTRIES = 32
+"""Full reports kept in memory (the ones the reviewer opened last); the rest are summaries."""
 
 
 @dataclass
@@ -33,16 +39,18 @@ class Workbench:
     config: Config
     lang: str
     log: ReviewLog
+    loader: BatchLoader
     paths: list[Path] = field(default_factory=list)
     """The report files, in the order found."""
     skipped: list[tuple[Path, str]] = field(default_factory=list)
     """Files and folders passed over, with why."""
-    entries: list[Entry | None] = field(default_factory=list)
+    summaries: list[Summary | None] = field(default_factory=list)
     """One per path; None until loaded."""
     batch_checked: bool = False
     """The cross-report checks have run over the whole batch."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    _units: tuple[UnitGroup, ...] | None = None
+    _units: list[tuple[str, list[int]]] | None = None
+    _recent: OrderedDict[int, Entry] = field(default_factory=OrderedDict)
 
     relative_paths: list[str] = field(default_factory=list)
     """Each path relative to the batch folder, as the log and the listing name it."""
@@ -50,41 +58,90 @@ class Workbench:
     """Each loaded report's key in the log: keypresses look states up without touching disk."""
 
     @classmethod
-    def open(cls, folder: Path, config: Config, lang: str, log: ReviewLog) -> Workbench:
+    def open(
+        cls,
+        folder: Path,
+        config: Config,
+        lang: str,
+        log: ReviewLog,
+        *,
+        cache: ResultCache | None = None,
+        workers: int | None = None,
+    ) -> Workbench:
+        """The batch under `folder`; results come from `cache` (None: a private one that is
+        deleted at exit, as with --no-cache)."""
         found = find_reports([folder])
-        bench = cls(folder, config, lang, log, list(found.reports), list(found.skipped))
-        bench.entries = [None] * len(bench.paths)
+        paths = list(found.reports)
+        rules = with_aliases(FIELD_RULES, config.field_aliases)
+        checks = replace(config.checks, lang=lang)
+        if cache is None:
+            loader = BatchLoader.uncached(paths, rules, checks)
+        else:
+            loader = BatchLoader(paths, rules, checks, cache)
+        if workers is not None:
+            loader.workers = workers
+        bench = cls(folder, config, lang, log, loader, paths, list(found.skipped))
+        bench.summaries = [None] * len(paths)
         root = folder.resolve()
-        bench.relative_paths = [_relative(p, root) for p in bench.paths]
+        bench.relative_paths = [_relative(p, root) for p in paths]
         return bench
 
     # Loading (runs in a worker thread)
 
-    def load(self, index: int) -> Entry:
-        """Read, extract and check one report and register it in the log."""
-        rules = with_aliases(FIELD_RULES, self.config.field_aliases)
-        entry = load_entry(self.paths[index], rules=rules, checks=self._checks)
-        ex = entry.extraction
-        state = self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
-        self._keys[index] = state.key
-        self.entries[index] = entry
+    def load(self, order: Sequence[int] | None = None) -> Iterator[int]:
+        """Summarise every report (from the cache, else read in worker processes), register it
+        in the log and give its index; `order` says which to take first."""
+        for index, summary in self.loader.summaries(order):
+            with self._lock:
+                state = self._register(index, summary)
+            self._keys[index] = state.key
+            self.summaries[index] = summary
+            yield index
         self._units = None
-        return entry
 
-    def check_batch(self) -> None:
-        """Run the cross-report checks once every report is loaded."""
-        loaded = [e for e in self.entries if e is not None]
-        if len(loaded) != len(self.entries):
+    def _register(self, index: int, summary: Summary) -> ReportState:
+        return self.log.register(
+            self.paths[index],
+            summary.sha256,
+            lambda: self.loader.entry(index).extraction.report.text,
+            unit=summary.unit,
+            year=summary.year,
+        )
+
+    def check_batch(self) -> Iterator[int]:
+        """Run the cross-report checks once every report is loaded; gives each index whose
+        summary changed."""
+        if any(s is None for s in self.summaries):
             return
-        self.entries = list(check_entries(loaded, checks=self._checks))
+        for index, summary in self.loader.batch_summaries(self.folder):
+            changed = summary != self.summaries[index]
+            self.summaries[index] = summary
+            self._recent.pop(index, None)
+            if changed:
+                yield index
         self.batch_checked = True
-        self._units = None
-
-    @property
-    def _checks(self) -> CheckConfig:
-        return replace(self.config.checks, lang=self.lang)
 
     # Reading
+
+    def entry(self, index: int) -> Entry | None:
+        """A loaded report's full results (kept for the last few opened), or None before
+        loading."""
+        if self.summaries[index] is None:
+            return None
+        entry = self._recent.get(index)
+        if entry is None:
+            entry = self.loader.entry(index)
+            self._recent[index] = entry
+            while len(self._recent) > RECENT_ENTRIES:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(index)
+        return entry
+
+    @property
+    def recent(self) -> list[int]:
+        """The reports opened last (their full results are at hand), oldest first."""
+        return list(self._recent)
 
     def state(self, index: int) -> ReportState | None:
         """The log's state of a loaded report (a dictionary lookup), or None before loading."""
@@ -92,23 +149,22 @@ class Workbench:
         return None if key is None else self.locked(lambda: self.log.state(key))
 
     def row(self, index: int) -> Row:
-        entry = self.entries[index]
+        summary = self.summaries[index]
         path = self.relative_paths[index]
-        if entry is None:
+        if summary is None:
             return Row(index, path, "", None, 0, 0, "unreviewed")
         state = self.state(index)
         assert state is not None
-        ex = entry.extraction
         return Row(
             index,
             path,
-            ex.unit or "",
-            ex.year,
-            entry.count("error"),
-            entry.count("warning"),
+            summary.unit or "",
+            summary.year,
+            summary.errors,
+            summary.warnings,
             # A report with decisions but no status yet is under way.
             "in_progress" if state.status == "unreviewed" and state.annotations else state.status,
-            entry.error,
+            summary.problem,
             len(state.annotations),
         )
 
@@ -120,11 +176,11 @@ class Workbench:
 
     def next_unreviewed(self, after: int) -> int | None:
         """The next loaded, readable report not yet done or skipped, wrapping round."""
-        n = len(self.entries)
+        n = len(self.summaries)
         for step in range(1, n + 1):
             i = (after + step) % n
-            entry = self.entries[i]
-            if entry is None or entry.error:
+            summary = self.summaries[i]
+            if summary is None or summary.problem:
                 continue
             state = self.state(i)
             if state is not None and state.status in ("unreviewed", "in_progress"):
@@ -136,16 +192,14 @@ class Workbench:
     def last_year(self, index: int) -> tuple[ReportMatch | None, tuple[FieldSeries, ...]]:
         """This report's projects matched with the unit's closest earlier year (honouring the
         reviewer's pair verdicts), and the unit's figures across the years."""
-        entry = self.entries[index]
-        assert entry is not None
-        ex = entry.extraction
-        group = self._group_of(ex)
-        if group is None:
+        found = next(((u, m) for u, m in self.unit_groups() if index in m), None)
+        if found is None:
             return None, ()
-        series = figure_series(group.extractions)
-        earlier = [
-            g for g in group.extractions if g.year is not None and ex.year and g.year < ex.year
-        ]
+        unit, members = found
+        group = [e.extraction for e in map(self.entry, members) if e is not None]
+        ex = group[members.index(index)]
+        series = figure_series(group)
+        earlier = [g for g in group if g.year is not None and ex.year and g.year < ex.year]
         if not earlier:
             return None, series
         year = max(g.year for g in earlier if g.year is not None)
@@ -158,16 +212,24 @@ class Workbench:
             score_cutoff=self.config.project_cutoff,
             decisions=decisions,
         )
-        return ReportMatch(group.unit, old, ex, projects), series
+        return ReportMatch(unit, old, ex, projects), series
 
-    def _group_of(self, ex: Extraction) -> UnitGroup | None:
+    def unit_groups(self) -> list[tuple[str, list[int]]]:
+        """The readable reports grouped by unit: (unit name, indices by year). Computed once
+        the batch is loaded (the loader calls it in the background), from names and years
+        only, so no report text is needed."""
         if self._units is None:
-            readable = [e.extraction for e in self.entries if e is not None and not e.error]
-            self._units = group_units(readable, threshold=self.config.unit_threshold)
-        for group in self._units:
-            if any(g is ex or g.report.path == ex.report.path for g in group.extractions):
-                return group
-        return None
+            light = [
+                Extraction(Report(self.paths[i], s.sha256, "", ""), s.unit, s.year)
+                for i, s in enumerate(self.summaries)
+                if s is not None and not s.problem
+            ]
+            position = {p: i for i, p in enumerate(self.paths)}
+            self._units = [
+                (g.unit, [position[ex.report.path] for ex in g.extractions])
+                for g in group_units(light, threshold=self.config.unit_threshold)
+            ]
+        return self._units
 
     # The log: one lock, as the loader registers reports while the reviewer decides.
 

@@ -14,6 +14,7 @@ from textual.widgets import DataTable
 
 from tui.screens.batch import BatchScreen
 from tui.screens.report import ReportScreen
+from tui.widgets.report_list import ReportList
 from tui.workbench import Workbench
 
 
@@ -32,9 +33,9 @@ def hold_loader_until_shown(monkeypatch: pytest.MonkeyPatch) -> None:
         resume(self)
         shown.set()
 
-    def held_load(self: Workbench, index: int):  # type: ignore[no-untyped-def]
+    def held_load(self: Workbench, order=None):  # type: ignore[no-untyped-def]
         shown.wait(10)
-        return load(self, index)
+        yield from load(self, order)
 
     monkeypatch.setattr(BatchScreen, "on_screen_resume", resumed)
     monkeypatch.setattr(Workbench, "load", held_load)
@@ -44,11 +45,13 @@ async def open_row(app: App[None], pilot: Pilot[None], name: str) -> ReportScree
     """Put the batch listing's cursor on a report (by the start of its file name) and press
     Enter: conftest.open_report types the name, which costs a keypress per character."""
     screen = batch_screen(app)
-    table = screen.query_one("#reports", DataTable)
+    table = screen.query_one("#reports", ReportList)
     bench = screen.workbench
     found = [i for i, p in enumerate(bench.paths) if p.name.startswith(name)]
     assert len(found) == 1, (name, found)
-    table.move_cursor(row=table.get_row_index(str(found[0])), animate=False)
+    position = table.position_of(found[0])
+    assert position is not None, name
+    table.move_cursor(position)
     await pilot.press("enter")
     return report_screen(app)
 
@@ -65,23 +68,29 @@ def batch_screen(app: App[None]) -> BatchScreen:
     return screen
 
 
-def cells(table: DataTable[object]) -> list[list[Text]]:
+Table = DataTable[object] | ReportList
+
+
+def cells(table: Table) -> list[list[Text]]:
     """Every cell of a table, row by row, as the Text objects it draws."""
     rows = []
     for i in range(table.row_count):
-        row = table.get_row_at(i)
+        row = table.cells(i) if isinstance(table, ReportList) else table.get_row_at(i)
         assert all(isinstance(cell, Text) for cell in row), row
         rows.append(row)
     return rows
 
 
-def plain_rows(table: DataTable[object]) -> list[list[str]]:
+def plain_rows(table: Table) -> list[list[str]]:
     return [[cell.plain for cell in row] for row in cells(table)]
 
 
-def column(table: DataTable[object], key: str) -> list[str]:
+def column(table: Table, key: str) -> list[str]:
     """The plain text of one column (by key), top to bottom."""
-    index = list(table.columns).index(key)  # type: ignore[arg-type]
+    if isinstance(table, ReportList):
+        index = [k for k, _, _ in table.columns].index(key)
+    else:
+        index = list(table.columns).index(key)  # type: ignore[arg-type]
     return [row[index] for row in plain_rows(table)]
 
 

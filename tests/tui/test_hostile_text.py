@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
 from core.review_store import read_log
+from tui.widgets.report_list import ReportList
 from tests.tui.conftest import AppFactory, wait_loaded
 from tests.tui.helpers import (
     batch_screen,
@@ -92,7 +93,7 @@ async def test_batch_rows_show_markup_as_written(hostile: Path, make_app: AppFac
     app = make_app(hostile)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         cells(table)  # every cell a rich Text, never a markup string
         assert column(table, "col_file") == [LAST_YEAR, THIS_YEAR]
         assert column(table, "col_unit") == ["乙县甲镇人民政府"] * 2
@@ -269,7 +270,7 @@ async def test_control_characters_in_a_file_name_are_not_displayed(
     app = make_app(folder)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         assert all(_clean(cell) for row in plain_rows(table) for cell in row)
         assert _svg_clean(app)
         screen = await open_row(app, pilot, "丙镇")

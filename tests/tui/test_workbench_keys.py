@@ -36,6 +36,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.last_year import LastYearScreen
 from tui.screens.report import ReportScreen
 from tui.widgets.source_view import SourceView
+from tui.widgets.report_list import ReportList
 from tui.workbench import Workbench
 
 PINGKOU_2023 = "安化县平口镇_2023"
@@ -73,7 +74,7 @@ async def test_unreadable_files_are_rows_that_say_why(batch: Path, make_app: App
     app = make_app(batch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         rows = {r[-1]: r for r in plain_rows(table)}
         assert len(rows) == 12  # the ten samples and the two bad files
         empty, old = rows["空报告.txt"][0], rows["旧格式.doc"][0]
@@ -83,7 +84,7 @@ async def test_unreadable_files_are_rows_that_say_why(batch: Path, make_app: App
         readable = [r for name, r in rows.items() if name not in ("空报告.txt", "旧格式.doc")]
         assert all(r[0] not in ("", "—") and r[1] for r in readable)
         # Enter on an unreadable row says why instead of opening it.
-        table.move_cursor(row=table.get_row_index(str(_index(app, "空报告.txt"))))
+        table.move_cursor(table.position_of(_index(app, "空报告.txt")) or 0)
         await pilot.press("enter")
         assert isinstance(app.screen, BatchScreen)
         messages = [n.message for n in app._notifications]
@@ -101,7 +102,7 @@ async def test_o_changes_the_order_of_the_rows(batch: Path, make_app: AppFactory
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         screen = batch_screen(app)
-        table = screen.query_one("#reports", DataTable)
+        table = screen.query_one("#reports", ReportList)
         by_path = column(table, "col_file")
         assert by_path == sorted(by_path)
         await pilot.press("o")  # path → unit
@@ -121,7 +122,7 @@ async def test_s_filters_by_status(batch: Path, make_app: AppFactory) -> None:
         await open_row(app, pilot, PINGKOU_2023)
         await pilot.press("r", "escape")  # 已审; back
         screen = batch_screen(app)
-        table = screen.query_one("#reports", DataTable)
+        table = screen.query_one("#reports", ReportList)
         assert table.row_count == 10
         statuses = dict(zip(column(table, "col_file"), column(table, "col_status"), strict=True))
         assert statuses[PINGKOU_2023_FILE] == "已审"
@@ -139,11 +140,11 @@ async def test_w_filters_by_severity(batch: Path, make_app: AppFactory) -> None:
     app = make_app(batch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         with_errors = [
             app.workbench.relative_paths[i]
-            for i, e in enumerate(app.workbench.entries)
-            if e is not None and e.count("error")
+            for i, s in enumerate(app.workbench.summaries)
+            if s is not None and s.errors
         ]
         assert 0 < len(with_errors) < table.row_count
         await pilot.press("w")
@@ -157,7 +158,7 @@ async def test_slash_filters_by_text(batch: Path, make_app: AppFactory) -> None:
     app = make_app(batch)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         await pilot.press("slash", *"平口", "enter")
         files = column(table, "col_file")
         assert len(files) == 3 and all("平口" in f for f in files)
@@ -213,7 +214,7 @@ async def test_rows_are_not_added_twice_while_loading(
                 break
             await pilot.pause(0.02)
         await pilot.pause()
-        assert batch_screen(app).query_one("#reports", DataTable).row_count == 10
+        assert batch_screen(app).query_one("#reports", ReportList).row_count == 10
     assert app.return_code in (0, None)
 
 
@@ -478,8 +479,8 @@ async def test_english_labels(batch: Path, make_app: AppFactory) -> None:
     app = make_app(batch, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
-        headers = [str(c.label) for c in table.columns.values()]
+        table = batch_screen(app).query_one("#reports", ReportList)
+        headers = [label for _, label, _ in table.columns]
         assert headers == ["Unit", "Year", "Errors", "Warnings", "Status", "Notes", "File"]
         assert set(column(table, "col_status")) == {"unreviewed"}
         screen = await open_row(app, pilot, PINGKOU_2023)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -9,17 +10,19 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar, Static
 
 from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
 from core.cleaning import inert
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
 from tui.widgets.inputs import still_input
+from tui.widgets.report_list import ReportList
 from tui.workbench import Workbench
 
+SHOW_EVERY = 0.1
+"""Seconds between handing loaded rows to the screen."""
 STATUS_STYLES = {"done": "green", "in_progress": "yellow", "skipped": "dim"}
 SORT_LABELS = {
     "path": "col_file",
@@ -69,11 +72,11 @@ class BatchScreen(Screen[None]):
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="batch-filters")
         yield still_input(id="filter", placeholder=t("filter_prompt", self.lang))
-        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield ReportList(self._cells, id="reports")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", ReportList)
         lang = self.lang
         statuses = max(cell_len(label(REPORT_STATUSES, k, lang)) for k in REPORT_STATUSES)
         fixed = {
@@ -85,8 +88,7 @@ class BatchScreen(Screen[None]):
         free = max(30, self.app.size.width - sum(fixed.values()) - 2 * (len(fixed) + 2) - 2)
         unit_width = min(30, free * 11 // 20)
         widths = {"col_unit": unit_width, **fixed, "col_file": free - unit_width}
-        for key in COLUMNS:
-            table.add_column(t(key, lang), width=widths[key], key=key)
+        table.set_columns([(key, t(key, lang), widths[key]) for key in COLUMNS])
         self.query_one("#filter", Input).display = False
         self.query_one("#progress", ProgressBar).update(total=len(self.workbench.paths) or 1)
         self._show_title()
@@ -98,29 +100,40 @@ class BatchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="load")
     def load_batch(self) -> None:
-        """Read every report off the UI thread; the one the reviewer was on comes first."""
+        """Read every report off the UI thread (the cached ones at once, the others in worker
+        processes); the one the reviewer was on comes first. Rows are handed to the screen in
+        batches, a few times a second."""
         bench = self.workbench
         order = list(range(len(bench.paths)))
         first = bench.index_of(self._resume) if self._resume else None
         if first is not None:
             order.remove(first)
             order.insert(0, first)
-        for i in order:
-            bench.load(i)
-            self.app.call_from_thread(self._loaded, i)
-        bench.check_batch()
-        self.app.call_from_thread(self._checked)
+        pending: list[int] = []
+        shown = time.monotonic()
+        for i in bench.load(order):
+            pending.append(i)
+            if i == first or time.monotonic() - shown > SHOW_EVERY:
+                self.app.call_from_thread(self._loaded, pending)
+                pending, shown = [], time.monotonic()
+        self.app.call_from_thread(self._loaded, pending)
+        changed = list(bench.check_batch())
+        self.app.call_from_thread(self._checked, changed)
+        bench.unit_groups()  # ready before the reviewer asks for last year's comparison
 
-    def _loaded(self, index: int) -> None:
-        self.loaded += 1
-        self.query_one("#progress", ProgressBar).advance(1)
-        self._add_row(self.workbench.row(index))
+    def _loaded(self, indices: list[int]) -> None:
+        self.loaded += len(indices)
+        self.query_one("#progress", ProgressBar).advance(len(indices))
+        rows = [self.workbench.row(i) for i in indices]
+        self.query_one("#reports", ReportList).add_rows(self._select(rows))
         self._show_title()
-        if self._resume and self.workbench.relative_paths[index] == self._resume:
+        if self._resume and any(self.workbench.relative_paths[i] == self._resume for i in indices):
+            index = self.workbench.index_of(self._resume)
             self._resume = None
-            self.open_report(index)
+            if index is not None:
+                self.open_report(index)
 
-    def _checked(self) -> None:
+    def _checked(self, changed: list[int]) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.refresh_rows()
         self._show_title()
@@ -128,15 +141,21 @@ class BatchScreen(Screen[None]):
     # Rows
 
     def refresh_rows(self) -> None:
-        """Lay the listing out again from the workbench (after a sort, a filter, a decision)."""
-        table = self.query_one("#reports", DataTable)
-        current = self._current_index()
-        rows = [self.workbench.row(i) for i, e in enumerate(self.workbench.entries) if e]
-        table.clear()
-        for row in self._select(rows):
-            self._add_row(row, check=False)
-        if current is not None and str(current) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(current)), animate=False)
+        """Lay the listing out again from the workbench (after a sort, a filter, loading)."""
+        bench = self.workbench
+        rows = [bench.row(i) for i, s in enumerate(bench.summaries) if s is not None]
+        self.query_one("#reports", ReportList).set_rows(self._select(rows))
+
+    def _update_rows(self, indices: list[int]) -> None:
+        """Redraw the rows of reports whose decisions may have changed; lay out again only
+        when their place in the listing depends on it."""
+        if self.status_filter is not None or self.sort == "status":
+            self.refresh_rows()
+            return
+        table = self.query_one("#reports", ReportList)
+        for index in indices:
+            if self.workbench.summaries[index] is not None:
+                table.update_row(self.workbench.row(index))
 
     def _select(self, rows: list[Row]) -> list[Row]:
         return select_rows(
@@ -147,18 +166,14 @@ class BatchScreen(Screen[None]):
             text=self.text_filter,
         )
 
-    def _add_row(self, row: Row, *, check: bool = True) -> None:
-        table = self.query_one("#reports", DataTable)
-        # A refresh between the loader storing a report and telling us may have listed it.
-        if (check and not self._select([row])) or str(row.index) in table.rows:
-            return
+    def _cells(self, row: Row) -> list[Text]:
         lang = self.lang
         if row.problem:
             unit = Text(f"{t('unreadable', lang)}: {inert(row.problem)}", style="red")
         else:
             unit = Text(row.unit or "—")
         status = Text(label(REPORT_STATUSES, row.status, lang), STATUS_STYLES.get(row.status, ""))
-        table.add_row(
+        return [
             unit,
             Text(str(row.year or "")),
             Text(str(row.errors or ""), style="bold red"),
@@ -166,23 +181,19 @@ class BatchScreen(Screen[None]):
             status,
             Text(str(row.annotations or "")),
             Text(inert(row.path)),
-            key=str(row.index),
-        )
+        ]
 
     def _current_index(self) -> int | None:
-        table = self.query_one("#reports", DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key is not None else None
+        row = self.query_one("#reports", ReportList).current
+        return None if row is None else row.index
 
     def _show_title(self) -> None:
         bench = self.workbench
         lang = self.lang
         total = len(bench.paths)
-        readable = [e for e in bench.entries if e is not None and not e.error]
-        errors = sum(e.count("error") for e in readable)
-        warnings = sum(e.count("warning") for e in readable)
+        readable = [s for s in bench.summaries if s is not None and not s.problem]
+        errors = sum(s.errors for s in readable)
+        warnings = sum(s.warnings for s in readable)
         done = sum(1 for r in bench.log.reports if r.status == "done")
         text = Text(f"{bench.folder.name or bench.folder}  ", style="bold")
         if self.loaded < total:
@@ -223,19 +234,18 @@ class BatchScreen(Screen[None]):
 
     # Actions
 
-    @on(DataTable.RowSelected, "#reports")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.open_report(int(event.row_key.value))
+    @on(ReportList.Selected, "#reports")
+    def _row_selected(self, event: ReportList.Selected) -> None:
+        self.open_report(event.row.index)
 
     def open_report(self, index: int) -> None:
         from tui.screens.report import ReportScreen
 
-        entry = self.workbench.entries[index]
-        if entry is None:
+        summary = self.workbench.summaries[index]
+        if summary is None:
             return
-        if entry.error:
-            self.notify(inert(entry.error), severity="error", markup=False)
+        if summary.problem:
+            self.notify(inert(summary.problem), severity="error", markup=False)
             return
         self.app.push_screen(ReportScreen(self.workbench, index))
 
@@ -252,13 +262,13 @@ class BatchScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.query_one("#reports", DataTable).focus()
+        self.query_one("#reports", ReportList).focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
         box.display = False
-        self.query_one("#reports", DataTable).focus()
+        self.query_one("#reports", ReportList).focus()
 
     def action_sort(self) -> None:
         names = list(SORTS)
@@ -290,19 +300,15 @@ class BatchScreen(Screen[None]):
 
     def _next_listed_unreviewed(self) -> int | None:
         """The first row from the cursor down (wrapping) not yet done, in the order shown."""
-        table = self.query_one("#reports", DataTable)
+        table = self.query_one("#reports", ReportList)
         n = table.row_count
         for step in range(n):
-            key = table.coordinate_to_cell_key(
-                Coordinate((table.cursor_row + step) % n, 0)
-            ).row_key.value
-            if key is None:
-                continue
-            row = self.workbench.row(int(key))
+            row = self.workbench.row(table.rows[(table.cursor_row + step) % n].index)
             if not row.problem and row.status in ("unreviewed", "in_progress"):
                 return row.index
         return None
 
     def on_screen_resume(self) -> None:
-        self.refresh_rows()
+        # Only reports opened lately can have new decisions.
+        self._update_rows(self.workbench.recent)
         self._show_title()

@@ -76,7 +76,7 @@ class LastYearScreen(Screen[None]):
         self._fill_series()
 
     def _fill_title(self) -> None:
-        entry = self.workbench.entries[self.index]
+        entry = self.workbench.entry(self.index)
         assert entry is not None
         ex = entry.extraction
         title = Text(f"{t('last_year', self.lang)}: ", style="bold")

@@ -70,7 +70,7 @@ class ReportScreen(Screen[None]):
         self.workbench = workbench
         self.index = index
         self.lang = workbench.lang
-        entry = workbench.entries[index]
+        entry = workbench.entry(index)
         assert entry is not None
         self.entry: Entry = entry
         self.text = entry.extraction.report.text

@@ -1,0 +1,200 @@
+"""Extraction and check results kept between runs, keyed by file content and extractor version.
+
+One SQLite file in the user's cache directory. A report is known by the sha256 of its bytes;
+a stat index (path, size, mtime) spares hashing files that have not changed since last time.
+Results are stored under a version that changes with the code of the core and with every
+setting that changes what extraction and the checks produce, so a stale result is never used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import core
+
+CACHE_ENV = "JIXIAO_CACHE_DIR"
+CACHE_FILE = "results.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+    sha256 TEXT NOT NULL, version TEXT NOT NULL, code TEXT NOT NULL,
+    summary BLOB NOT NULL, entry BLOB NOT NULL,
+    PRIMARY KEY (sha256, version)
+);
+CREATE TABLE IF NOT EXISTS batch_results (
+    folder TEXT NOT NULL, batch TEXT NOT NULL, position INTEGER NOT NULL,
+    summary BLOB NOT NULL, findings BLOB NOT NULL,
+    PRIMARY KEY (folder, position)
+);
+"""
+
+
+def default_cache_dir() -> Path:
+    """$JIXIAO_CACHE_DIR, else $XDG_CACHE_HOME/jixiao, else ~/.cache/jixiao."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jixiao"
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the core's source: any change to extraction or checks gives a new one."""
+    digest = hashlib.blake2b(digest_size=12)
+    for source in sorted(Path(core.__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def results_version(*settings: object) -> str:
+    """The version results are stored under: the core's code and the settings that shape the
+    results (field rules, check configuration)."""
+    canonical = json.dumps([_canonical(s) for s in settings], ensure_ascii=False)
+    digest = hashlib.blake2b(canonical.encode(), digest_size=12)
+    digest.update(code_version().encode())
+    return digest.hexdigest()
+
+
+def batch_version(version: str, digests: Iterable[str]) -> str:
+    """The version of a batch's cross-report results: the reports' contents, in batch order."""
+    digest = hashlib.blake2b(version.encode(), digest_size=16)
+    for d in digests:
+        digest.update(d.encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _canonical(value: object) -> Any:
+    """A JSON-able form that is the same from run to run (sets and mappings sorted)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return sorted([str(k), _canonical(v)] for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(str(_canonical(v)) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, Decimal):
+        return str(value)
+    return repr(value)
+
+
+class ResultCache:
+    """Results by content digest. Safe to share between the threads of one process; worker
+    processes open their own (SQLite serialises writers)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            # Results of older code can never be used again.
+            with self._db:
+                self._db.execute("DELETE FROM results WHERE code != ?", (code_version(),))
+
+    @classmethod
+    def open(cls, folder: Path | None = None) -> ResultCache:
+        return cls((folder or default_cache_dir()) / CACHE_FILE)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # The stat index: which files are unchanged since their digest was taken.
+
+    def known_digests(self) -> dict[str, tuple[int, int, str]]:
+        """path → (size, mtime_ns, sha256) of every file seen before."""
+        with self._lock:
+            rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
+        return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+
+    def remember_digests(self, files: Iterable[tuple[str, int, int, str]]) -> None:
+        """Record (path, size, mtime_ns, sha256) of files just hashed."""
+        with self._lock, self._db:
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
+
+    # One report's own results (extraction and the checks on it alone).
+
+    def summaries(self, version: str, digests: Iterable[str]) -> dict[str, bytes]:
+        """sha256 → pickled summary, for the digests whose results are stored."""
+        wanted = set(digests)
+        found: dict[str, bytes] = {}
+        with self._lock:
+            cursor = self._db.execute(
+                "SELECT sha256, summary FROM results WHERE version = ?", (version,)
+            )
+            for sha, summary in cursor:
+                if sha in wanted:
+                    found[sha] = summary
+        return found
+
+    def entry(self, version: str, digest: str) -> bytes | None:
+        """The pickled entry stored for a digest, or None."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT entry FROM results WHERE sha256 = ? AND version = ?", (digest, version)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def store(self, version: str, results: Iterable[tuple[str, bytes, bytes]]) -> None:
+        """Store (sha256, pickled summary, pickled entry) results."""
+        code = code_version()
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                ((sha, version, code, summary, entry) for sha, summary, entry in results),
+            )
+
+    # Results of the cross-report checks, which depend on the whole batch.
+
+    def batch_results(self, folder: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
+        """position → (pickled summary, pickled findings) stored for a folder's batch version."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT position, summary, findings FROM batch_results"
+                " WHERE folder = ? AND batch = ?",
+                (folder, batch),
+            ).fetchall()
+        return {pos: (summary, findings) for pos, summary, findings in rows}
+
+    def store_batch(
+        self, folder: str, batch: str, results: Iterable[tuple[int, bytes, bytes]]
+    ) -> None:
+        """Store a folder's cross-report results; those of its earlier versions go."""
+        with self._lock, self._db:
+            self._db.execute(
+                "DELETE FROM batch_results WHERE folder = ? AND batch != ?", (folder, batch)
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO batch_results VALUES (?, ?, ?, ?, ?)",
+                ((folder, batch, pos, summary, findings) for pos, summary, findings in results),
+            )
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def loads(data: bytes) -> Any:
+    """Unpickle data this module stored (the cache is the user's own file)."""
+    return pickle.loads(data)

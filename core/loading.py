@@ -1,0 +1,297 @@
+"""Loading a batch at scale: a summary per report, from the cache when its content is known,
+else read, extracted and checked in worker processes; then the cross-report checks.
+
+Only summaries stay in memory; a report's full results are fetched from the cache when it is
+opened, so 40,000 reports fit in a few tens of megabytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from core.batch import Entry, load_entry
+from core.cache import ResultCache, batch_version, dumps, loads, results_version
+from core.check_context import CheckConfig
+from core.checks import run_checks
+from core.copying import index_batch
+from core.models import Extraction, Report
+from core.rules import FieldRule
+
+POOL_FROM = 48
+"""Fewer reports to read than this are read in the calling thread: starting worker processes
+costs more than it saves."""
+CHUNK = 16
+"""Reports handed to a worker at a time."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the batch listing needs of a report: kept in memory for every report."""
+
+    sha256: str
+    unit: str | None
+    year: int | None
+    errors: int
+    warnings: int
+    problem: str | None = None
+    """Why the file could not be read, or None."""
+
+    @classmethod
+    def of(cls, entry: Entry) -> Summary:
+        ex = entry.extraction
+        return cls(
+            ex.report.sha256,
+            ex.unit,
+            ex.year,
+            entry.count("error"),
+            entry.count("warning"),
+            entry.error,
+        )
+
+
+def default_workers() -> int:
+    """Worker processes to use: one per core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@dataclass
+class BatchLoader:
+    """Loads one batch's reports through the cache. Not thread-safe: one loading thread calls
+    `summaries` then `batch_summaries`; `entry` may be called from any thread meanwhile."""
+
+    paths: Sequence[Path]
+    rules: tuple[FieldRule, ...]
+    checks: CheckConfig
+    cache: ResultCache
+    workers: int = field(default_factory=default_workers)
+    version: str = ""
+    digests: list[str | None] = field(default_factory=list)
+    """Each report's sha256 once known; None for a file that cannot be read."""
+    _uncached: dict[int, Entry] = field(default_factory=dict)
+    _batch_findings: dict[int, bytes] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.version = results_version(self.rules, self.checks)
+        self.digests = [None] * len(self.paths)
+
+    @classmethod
+    def uncached(
+        cls, paths: Sequence[Path], rules: tuple[FieldRule, ...], checks: CheckConfig
+    ) -> BatchLoader:
+        """A loader whose cache is a fresh file deleted when the process ends (`--no-cache`):
+        results still leave memory, but nothing earlier is used."""
+        folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
+        cache = ResultCache(folder / "results.sqlite")
+        import atexit
+        import shutil
+
+        atexit.register(shutil.rmtree, folder, True)
+        return cls(paths, rules, checks, cache)
+
+    # Each report on its own
+
+    def summaries(self, order: Sequence[int] | None = None) -> Iterator[tuple[int, Summary]]:
+        """(index, summary) of every report: the cached ones first, in `order`, then the others
+        as they are read."""
+        order = list(range(len(self.paths))) if order is None else list(order)
+        self._hash(order)
+        stored = self.cache.summaries(self.version, (d for d in self.digests if d))
+        missing: list[int] = []
+        for i in order:
+            digest = self.digests[i]
+            if digest is not None and digest in stored:
+                yield i, self._summary(i, loads(stored[digest]))
+            else:
+                missing.append(i)
+        yield from self._read(missing)
+
+    def entry(self, index: int) -> Entry:
+        """A report's full results (extraction, findings with the cross-report ones once they
+        have run), from the cache; read again if the cache lost them."""
+        if index in self._uncached:
+            entry = self._uncached[index]
+        else:
+            digest = self.digests[index]
+            blob = self.cache.entry(self.version, digest) if digest else None
+            if blob is None:
+                entry = load_entry(self.paths[index], rules=self.rules, checks=self.checks)
+            else:
+                entry = _at_path(loads(blob), self.paths[index])
+        batch = self._batch_findings.get(index)
+        return entry if batch is None else replace(entry, findings=loads(batch))
+
+    def _hash(self, order: Sequence[int]) -> None:
+        known = self.cache.known_digests()
+        fresh: list[tuple[str, int, int, str]] = []
+        for i in order:
+            path = self.paths[i]
+            try:
+                info = path.stat()
+                key = str(path.resolve())
+                seen = known.get(key)
+                if seen is not None and seen[:2] == (info.st_size, info.st_mtime_ns):
+                    self.digests[i] = seen[2]
+                    continue
+                self.digests[i] = _sha256(path)
+                fresh.append((key, info.st_size, info.st_mtime_ns, self.digests[i] or ""))
+            except (OSError, ValueError):
+                self.digests[i] = None  # read below, where the problem is put in words
+        self.cache.remember_digests(fresh)
+
+    def _read(self, indices: list[int]) -> Iterator[tuple[int, Summary]]:
+        if not indices:
+            return
+        paths = [str(self.paths[i]) for i in indices]
+        if len(indices) < POOL_FROM or self.workers < 2:
+            _start_worker(self.rules, self.checks)
+            results: Iterator[tuple[str, bytes, bytes]] = map(_read_one, paths)
+            yield from self._store(indices, results)
+            return
+        with _pool(self.workers, _start_worker, (self.rules, self.checks)) as pool:
+            yield from self._store(indices, pool.map(_read_one, paths, chunksize=CHUNK))
+
+    def _store(
+        self, indices: list[int], results: Iterator[tuple[str, bytes, bytes]]
+    ) -> Iterator[tuple[int, Summary]]:
+        pending: list[tuple[str, bytes, bytes]] = []
+        for i, (digest, summary, entry) in zip(indices, results, strict=True):
+            if digest:
+                self.digests[i] = digest
+                pending.append((digest, summary, entry))
+            else:  # could not be read at all: nothing to key it by
+                self._uncached[i] = loads(entry)
+            if len(pending) >= 256:
+                self.cache.store(self.version, pending)
+                pending = []
+            yield i, self._summary(i, loads(summary))
+        self.cache.store(self.version, pending)
+
+    def _summary(self, index: int, summary: Summary) -> Summary:
+        if summary.problem:  # the message names the file it was first read as
+            entry = self.entry(index)
+            return replace(summary, problem=entry.error)
+        return summary
+
+    # The cross-report checks
+
+    def batch_summaries(
+        self, folder: Path, progress: Callable[[int], None] | None = None
+    ) -> Iterator[tuple[int, Summary]]:
+        """(index, summary) of every report once the checks that compare reports have run
+        over the batch (in a worker process, streaming reports from the cache; the results are
+        cached for the batch as it is)."""
+        key = str(folder.resolve())
+        batch = batch_version(self.version, (d or "" for d in self.digests))
+        stored = self.cache.batch_results(key, batch)
+        if len(stored) != len(self.paths):
+            stored = self._check_batch(key, batch)
+        for i, (summary, findings) in sorted(stored.items()):
+            self._batch_findings[i] = findings
+            yield i, self._summary(i, loads(summary))
+
+    def _check_batch(self, key: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
+        uncached = {i: dumps(e) for i, e in self._uncached.items()}
+        args = (self.cache.path, self.version, self.digests, uncached, self.checks)
+        if len(self.paths) < POOL_FROM:
+            results = _check_batch(*args)
+        else:
+            with _pool(1, None, ()) as pool:
+                results = pool.submit(_check_batch, *args).result()
+        self.cache.store_batch(key, batch, results)
+        return {pos: (summary, findings) for pos, summary, findings in results}
+
+
+# ---- in worker processes -------------------------------------------------------------------
+
+_settings: tuple[tuple[FieldRule, ...], CheckConfig] | None = None
+
+
+def _start_worker(rules: tuple[FieldRule, ...], checks: CheckConfig) -> None:
+    global _settings
+    _settings = (rules, checks)
+
+
+def _read_one(path: str) -> tuple[str, bytes, bytes]:
+    """Read, extract and check one report: (sha256, pickled summary, pickled entry)."""
+    assert _settings is not None
+    rules, checks = _settings
+    entry = load_entry(Path(path), rules=rules, checks=checks)
+    return entry.extraction.report.sha256, dumps(Summary.of(entry)), dumps(entry)
+
+
+def _check_batch(
+    cache_path: Path,
+    version: str,
+    digests: Sequence[str | None],
+    uncached: dict[int, bytes],
+    checks: CheckConfig,
+) -> list[tuple[int, bytes, bytes]]:
+    """Every report's findings with the cross-report checks: two passes over the cache, one
+    report in memory at a time."""
+    cache = ResultCache(cache_path)
+
+    def extractions() -> Iterator[Extraction]:
+        for i, digest in enumerate(digests):
+            blob = uncached.get(i) or (cache.entry(version, digest) if digest else None)
+            if blob is None:
+                yield Extraction(_missing_report(i))
+            else:
+                yield loads(blob).extraction
+
+    index = index_batch(
+        ((ex.unit, ex.report.text) for ex in extractions()),
+        template_reports=checks.template_reports,
+    )
+    results = []
+    for position, ex in enumerate(extractions()):
+        entry = Entry(ex, tuple(run_checks(ex, config=checks, batch=index, position=position)))
+        results.append((position, dumps(Summary.of(entry)), dumps(entry.findings)))
+    cache.close()
+    return results
+
+
+def _missing_report(index: int) -> Report:
+    return Report(Path(f"#{index + 1}"), "", "", "txt", error="not in the cache")
+
+
+# ---- helpers -------------------------------------------------------------------------------
+
+
+def _pool(
+    workers: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> Executor:
+    # forkserver: forking a process that runs UI threads could copy a held lock.
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    )
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+    )
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _at_path(entry: Entry, path: Path) -> Entry:
+    """A cached entry as read from `path` (the same content may have been cached elsewhere)."""
+    report = entry.extraction.report
+    if report.path == path:
+        return entry
+    error = report.error
+    if error is not None and error.startswith(f"{report.path}: "):
+        error = f"{path}: {error[len(str(report.path)) + 2 :]}"
+    moved = replace(report, path=path, error=error)
+    return replace(entry, extraction=replace(entry.extraction, report=moved))
