@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
 from core.review_store import read_log
-from tui.widgets.report_list import ReportList
 from tests.tui.conftest import AppFactory, wait_loaded
 from tests.tui.helpers import (
     batch_screen,
@@ -26,6 +25,7 @@ from tests.tui.helpers import (
 from tui.screens.last_year import LastYearScreen
 from tui.screens.note import NoteScreen
 from tui.screens.report import ReportScreen
+from tui.widgets.report_list import ReportList
 from tui.widgets.source_view import SourceView
 
 ESC = "\x1b"

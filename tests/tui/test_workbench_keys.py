@@ -35,8 +35,8 @@ from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.last_year import LastYearScreen
 from tui.screens.report import ReportScreen
-from tui.widgets.source_view import SourceView
 from tui.widgets.report_list import ReportList
+from tui.widgets.source_view import SourceView
 from tui.workbench import Workbench
 
 PINGKOU_2023 = "安化县平口镇_2023"
