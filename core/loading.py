@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -152,14 +153,23 @@ class BatchLoader:
     def _read(self, indices: list[int]) -> Iterator[tuple[int, Summary]]:
         if not indices:
             return
-        paths = [str(self.paths[i]) for i in indices]
-        if len(indices) < POOL_FROM or self.workers < 2:
-            _start_worker(self.rules, self.checks)
-            results: Iterator[tuple[str, bytes, bytes]] = map(_read_one, paths)
-            yield from self._store(indices, results)
-            return
-        with _pool(self.workers, _start_worker, (self.rules, self.checks)) as pool:
-            yield from self._store(indices, pool.map(_read_one, paths, chunksize=CHUNK))
+        done: set[int] = set()
+        if len(indices) >= POOL_FROM and self.workers > 1:
+            settings = (self.rules, _portable(self.checks))
+            try:
+                with _pool(self.workers, _start_worker, settings) as pool:
+                    results = pool.map(
+                        _read_one, [str(self.paths[i]) for i in indices], chunksize=CHUNK
+                    )
+                    for i, summary in self._store(indices, results):
+                        done.add(i)
+                        yield i, summary
+                return
+            except (BrokenProcessPool, OSError, RuntimeError):
+                pass  # no worker processes here (a sandbox, a frozen app): read them here
+        rest = [i for i in indices if i not in done]
+        _start_worker(self.rules, self.checks)
+        yield from self._store(rest, map(_read_one, (str(self.paths[i]) for i in rest)))
 
     def _store(
         self, indices: list[int], results: Iterator[tuple[str, bytes, bytes]]
@@ -202,7 +212,7 @@ class BatchLoader:
 
     def _check_batch(self, key: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
         uncached = {i: dumps(e) for i, e in self._uncached.items()}
-        args = (self.cache.path, self.version, self.digests, uncached, self.checks)
+        args = (self.cache.path, self.version, self.digests, uncached, _portable(self.checks))
         if len(self.paths) < POOL_FROM:
             results = _check_batch(*args)
         else:
@@ -278,6 +288,12 @@ def _pool(
     return ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
     )
+
+
+def _portable(checks: CheckConfig) -> CheckConfig:
+    """The settings in a form that can be sent to another process (read-only mapping views
+    cannot be pickled)."""
+    return replace(checks, severity=dict(checks.severity), tolerance=dict(checks.tolerance))
 
 
 def _sha256(path: Path) -> str:
