@@ -1,0 +1,166 @@
+"""Loading a batch through the result cache: nothing unchanged is read twice, nothing stale is
+ever used, and worker processes give what reading in this process gives."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import core.loading
+from core.batch import Entry, check_entries, load_entry
+from core.cache import ResultCache
+from core.check_context import CheckConfig
+from core.cli import _with_command
+from core.loading import BatchLoader, Summary
+from core.reading import find_reports
+from core.rules import FIELD_RULES
+
+SAMPLES = Path(__file__).parents[2] / "sample_reports"
+CHECKS = CheckConfig()
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> list[Path]:
+    folder = tmp_path / "batch"
+    shutil.copytree(SAMPLES, folder)
+    return list(find_reports([folder]).reports)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files read (extracted and checked) in this process."""
+    seen: list[Path] = []
+
+    def counted(path: Path, **kwargs: object) -> Entry:
+        seen.append(path)
+        return load_entry(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core.loading, "load_entry", counted)
+    return seen
+
+
+def _loader(paths: list[Path], cache: Path, checks: CheckConfig = CHECKS) -> BatchLoader:
+    return BatchLoader(paths, FIELD_RULES, checks, ResultCache.open(cache), workers=1)
+
+
+def _summaries(loader: BatchLoader) -> dict[int, Summary]:
+    return dict(loader.summaries())
+
+
+def test_an_unchanged_batch_is_not_read_twice(
+    batch: list[Path], tmp_path: Path, reads: list[Path]
+) -> None:
+    first = _loader(batch, tmp_path / "cache")
+    before = _summaries(first)
+    assert len(reads) == len(batch)
+    reads.clear()
+    again = _loader(batch, tmp_path / "cache")
+    assert _summaries(again) == before
+    assert [again.entry(i) for i in range(len(batch))] == [
+        first.entry(i) for i in range(len(batch))
+    ]
+    assert reads == []
+    assert all(s.unit and s.year for s in before.values())
+
+
+def test_a_changed_file_is_read_again_and_only_it(
+    batch: list[Path], tmp_path: Path, reads: list[Path]
+) -> None:
+    _summaries(_loader(batch, tmp_path / "cache"))
+    reads.clear()
+    changed = batch[3]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：本报告已修订。\n", "utf-8")
+    again = _loader(batch, tmp_path / "cache")
+    _summaries(again)
+    assert reads == [changed]
+    assert "附：本报告已修订。" in again.entry(3).extraction.report.text
+
+
+def test_a_moved_file_is_known_by_its_content(
+    batch: list[Path], tmp_path: Path, reads: list[Path]
+) -> None:
+    empty = batch[0].parent / "空白.txt"
+    empty.write_bytes(b"")
+    paths = [*batch, empty]
+    _summaries(_loader(paths, tmp_path / "cache"))
+    reads.clear()
+    moved = [p.with_name("改名_" + p.name) for p in paths]
+    for old, new in zip(paths, moved, strict=True):
+        old.rename(new)
+    again = _loader(moved, tmp_path / "cache")
+    summaries = _summaries(again)
+    assert reads == []
+    assert again.entry(0).extraction.report.path == moved[0]
+    # A problem is told naming the file as it is called now.
+    problem = summaries[len(moved) - 1].problem
+    assert problem is not None and str(moved[-1]) in problem and str(empty) not in problem
+
+
+def test_other_settings_do_not_reuse_results(
+    batch: list[Path], tmp_path: Path, reads: list[Path]
+) -> None:
+    _summaries(_loader(batch, tmp_path / "cache"))
+    reads.clear()
+    english = _loader(batch, tmp_path / "cache", replace(CHECKS, lang="en"))
+    _summaries(english)
+    assert len(reads) == len(batch)
+    messages = [f.message for i in range(len(batch)) for f in english.entry(i).findings]
+    assert messages and not any("万元" in m and "的" in m for m in messages)
+
+
+def test_a_lost_cache_entry_is_read_again(batch: list[Path], tmp_path: Path) -> None:
+    loader = _loader(batch, tmp_path / "cache")
+    _summaries(loader)
+    expected = loader.entry(2)
+    loader.cache._db.execute("DELETE FROM results")
+    loader.cache._db.commit()
+    assert loader.entry(2) == expected
+
+
+def test_worker_processes_give_the_same_results(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    samples = list(find_reports([SAMPLES]).reports)
+    for n in range(core.loading.POOL_FROM + 2):
+        source = samples[n % len(samples)]
+        text = source.read_text(encoding="utf-8") + f"\n（第{n}份）\n"
+        (folder / f"{n:03d}_{source.name}").write_text(text, encoding="utf-8")
+    paths = list(find_reports([folder]).reports)
+    alone = _loader(paths, tmp_path / "alone")
+    pooled = BatchLoader(paths, FIELD_RULES, CHECKS, ResultCache.open(tmp_path / "pooled"), 2)
+    assert _summaries(pooled) == _summaries(alone)
+    assert pooled.entry(7) == alone.entry(7)
+
+
+def test_cross_report_findings_are_those_of_the_whole_batch(
+    batch: list[Path], tmp_path: Path
+) -> None:
+    # Another township's report copied from one of the batch.
+    source = next(p for p in batch if "五渡镇_2023" in p.name)
+    text = source.read_text(encoding="utf-8").replace("五渡", "白岩").replace("峨边", "马边")
+    copy = source.with_name("马边县白岩镇_2023_部门整体绩效自评报告.txt")
+    copy.write_text(text, encoding="utf-8")
+    batch = list(find_reports([copy.parent]).reports)
+    loader = _loader(batch, tmp_path / "cache")
+    _summaries(loader)
+    after = dict(loader.batch_summaries(copy.parent))
+    entries = [load_entry(p, rules=FIELD_RULES, checks=CHECKS) for p in batch]
+    expected = check_entries(entries, checks=CHECKS)
+    assert [loader.entry(i).findings for i in range(len(batch))] == [e.findings for e in expected]
+    assert [after[i] for i in range(len(batch))] == [Summary.of(e) for e in expected]
+    assert any(f.check == "copied_text" for e in expected for f in e.findings)
+    # Stored for the batch as it is: a second loader does not run them again.
+    again = _loader(batch, tmp_path / "cache")
+    _summaries(again)
+    assert dict(again.batch_summaries(copy.parent)) == after
+
+
+def test_no_cache_opens_the_workbench_without_the_users_cache(tmp_path: Path) -> None:
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    assert _with_command(["--no-cache", str(folder)]) == ["--no-cache", "review", str(folder)]
+    loader = BatchLoader.uncached([], FIELD_RULES, CHECKS)
+    assert loader.cache.path.parent != ResultCache.open(tmp_path / "user").path.parent
