@@ -14,6 +14,7 @@ from core.config import Config
 from core.decisions import pair_decisions
 from core.matching import ReportMatch, match_projects
 from core.models import Extraction
+from core.problems import problem_text
 from core.reading import find_reports
 from core.review import ReportState
 from core.review_log import ReviewLog
@@ -108,7 +109,7 @@ class Workbench:
             entry.count("warning"),
             # A report with decisions but no status yet is under way.
             "in_progress" if state.status == "unreviewed" and state.annotations else state.status,
-            entry.error,
+            problem_text(ex.report, self.lang),
             len(state.annotations),
         )
 
