@@ -150,11 +150,22 @@ def build_corpus(folder: Path) -> list[Case]:
         Case("spaces-and-chinese-name", "徐闻县 前山镇 2024 自评 报告.txt", "", "", read=True),
         SAMPLE_TEXT.encode("utf-8"),
     )
-    loop = add(Case("symlink-loop", "循环链接.txt", "无法", "cannot"))
+    loop = add(Case("symlink-loop", "循环链接.txt", "链接循环", "link loop"))
     os.symlink(loop.name, loop)
     (folder / "回环目录").symlink_to(".", target_is_directory=True)
-    unreadable = add(Case("unreadable", "无权限.txt", "无法读取", "cannot be read"))
-    if os.geteuid() == 0:
+    root = os.geteuid() == 0
+    unreadable = add(
+        Case(
+            "unreadable",
+            "无权限.txt",
+            *(
+                ("不是普通文件", "not a regular file")
+                if root
+                else ("没有权限", "permission denied")
+            ),
+        )
+    )
+    if root:
         # Root reads a chmod 000 file: a FIFO is a .txt that can never be read as a file.
         os.mkfifo(unreadable)
     else:
