@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang or config.lang
-    rules = with_aliases(FIELD_RULES, config.field_aliases)
+    rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
     if args.command == "extract":
         return _extract(args, lang, rules)
     if args.command == "check":
@@ -121,6 +121,7 @@ def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> in
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
     extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    _tell_warnings(extractions, lang)
     _write(extractions, args.format, args.output, lang)
     failed = [ex for ex in extractions if ex.report.error]
     if args.format != "table":  # the listing already shows them in place
@@ -140,6 +141,7 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
     extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    _tell_warnings(extractions, lang)
     findings = check_batch(extractions, config=checks)
     if args.format == "json":
         data = out.to_check_json(extractions, findings)
@@ -175,7 +177,7 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     lang = args.lang or config.lang
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
-    rules = with_aliases(FIELD_RULES, config.field_aliases)
+    rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
     extractions = [extract(read_report(path), rules) for path in found.reports]
     failed = [ex for ex in extractions if ex.report.error]
     for ex in failed:
@@ -298,6 +300,12 @@ def _tell_skipped(skipped: Sequence[tuple[Path, str]], lang: str) -> None:
             _warn(f"已跳过 {len(others)} 个不是报告的文件（{listed}{more}）")
         else:
             _warn(f"skipped {len(others)} files that are not reports ({listed}{more})")
+
+
+def _tell_warnings(extractions: Sequence[Extraction], lang: str) -> None:
+    for ex in extractions:
+        for warning in ex.warnings:
+            _warn(translate(warning, lang))
 
 
 def _warn(message: str) -> None:

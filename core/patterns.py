@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
+import regex  # type: ignore[import-untyped]
 
 PATTERN_SECONDS = 0.5
 """Time one user pattern may spend on one report before it is given up there."""

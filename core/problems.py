@@ -74,6 +74,12 @@ PROBLEMS: dict[str, str] = {
     "the PDF has no text on any of its {pages} pages (a scanned image?): it needs OCR first": (
         "PDF 的 {pages} 页都没有文字（是扫描件？）：需要先做文字识别（OCR）"
     ),
+    # Extracting
+    "{path}: the pattern {pattern} of fields.patterns.{field} in {source} took longer than "
+    "{seconds} s and was left out (the built-in wordings were used)": (
+        "{path}：{source} 中 fields.patterns.{field} 的正则表达式 {pattern} 运行超过 {seconds} 秒，"
+        "已弃用（仍按内置写法提取）"
+    ),
 }
 """English template → Chinese template."""
 

@@ -64,7 +64,9 @@ class Workbench:
 
     def load(self, index: int) -> Entry:
         """Read, extract and check one report and register it in the log."""
-        rules = with_aliases(FIELD_RULES, self.config.field_aliases)
+        rules = with_aliases(
+            FIELD_RULES, self.config.field_aliases, patterns=self.config.field_patterns
+        )
         entry = load_entry(self.paths[index], rules=rules, checks=self._checks)
         ex = entry.extraction
         state = self.locked(lambda: self.log.report_state(ex.report, unit=ex.unit, year=ex.year))
