@@ -6,6 +6,7 @@ import argparse
 import json
 import shutil
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +18,7 @@ from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.export import EXPORT_FORMATS
 from core.extract import extract
 from core.models import Extraction
+from core.problems import problem_text, translate
 from core.reading import find_reports, read_report
 from core.rules import FIELD_RULES, with_aliases
 
@@ -95,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jixiao: {exc}", file=sys.stderr)
         return EXIT_USAGE
     lang = args.lang or config.lang
-    rules = with_aliases(FIELD_RULES, config.field_aliases)
+    rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
     if args.command == "extract":
         return _extract(args, lang, rules)
     if args.command == "check":
@@ -130,17 +132,17 @@ def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> in
         print(f"jixiao: --format {args.format} needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
     found = find_reports(args.paths)
-    for path, reason in found.skipped:
-        _warn(f"skipped {path}: {reason}")
+    _tell_skipped(found.skipped, lang)
     extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    _tell_warnings(extractions, lang)
     _write(extractions, args.format, args.output, lang)
     failed = [ex for ex in extractions if ex.report.error]
     if args.format != "table":  # the listing already shows them in place
         for ex in failed:
-            _warn(str(ex.report.error))
+            _warn(str(problem_text(ex.report, lang)))
     missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
     if not found.reports and not found.skipped:
-        _warn("no report files found")
+        _warn(_NO_REPORTS[lang])
     return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
 
 
@@ -148,12 +150,12 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object
     from core import findings_output as out
     from core.checks import check_batch
 
-    found = find_reports(args.paths)
-    for path, reason in found.skipped:
-        _warn(f"skipped {path}: {reason}")
-    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
-    findings = check_batch(extractions, config=checks)
     lang = checks.lang
+    found = find_reports(args.paths)
+    _tell_skipped(found.skipped, lang)
+    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
+    _tell_warnings(extractions, lang)
+    findings = check_batch(extractions, config=checks)
     if args.format == "json":
         data = out.to_check_json(extractions, findings)
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -171,7 +173,7 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object
     if args.format != "table":
         for ex in extractions:
             if ex.report.error:
-                _warn(str(ex.report.error))
+                _warn(str(problem_text(ex.report, lang)))
     failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
     unread = any(ex.report.error for ex in extractions) or any(
         reason == "no such file or folder" for _, reason in found.skipped
@@ -185,20 +187,19 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     from core import match_output as out
     from core.matching import match_batch
 
+    lang = args.lang or config.lang
     found = find_reports(args.paths)
-    for path, reason in found.skipped:
-        _warn(f"skipped {path}: {reason}")
-    rules = with_aliases(FIELD_RULES, config.field_aliases)
+    _tell_skipped(found.skipped, lang)
+    rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
     extractions = [extract(read_report(path), rules) for path in found.reports]
     failed = [ex for ex in extractions if ex.report.error]
     for ex in failed:
-        _warn(str(ex.report.error))
+        _warn(str(problem_text(ex.report, lang)))
     batch = match_batch(
         [ex for ex in extractions if not ex.report.error],
         unit_threshold=config.unit_threshold,
         score_cutoff=config.project_cutoff,
     )
-    lang = args.lang or config.lang
     if args.format == "json":
         text = json.dumps(out.to_json_data(batch), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "csv":
@@ -209,7 +210,7 @@ def _match(args: argparse.Namespace, config: Config) -> int:
     sys.stdout.write(text)
     missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
     if not found.reports and not found.skipped:
-        _warn("no report files found")
+        _warn(_NO_REPORTS[lang])
     return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
 
 
@@ -308,6 +309,37 @@ def _open_cache(cache_class: type[ResultCache], lang: str) -> ResultCache | None
             + str(exc)
         )
         return None
+
+
+_NO_REPORTS = {"zh": "没有找到报告文件", "en": "no report files found"}
+_NOT_A_REPORT = "not a report file"
+LISTED_NON_REPORTS = 20
+"""Above this many files that are not reports (pictures, spreadsheets…), they are counted by
+suffix instead of named one by one."""
+
+
+def _tell_skipped(skipped: Sequence[tuple[Path, str]], lang: str) -> None:
+    """Each path passed over, with why; many files that are simply not reports, counted."""
+    others = [path for path, reason in skipped if reason.startswith(_NOT_A_REPORT)]
+    count = len(others) > LISTED_NON_REPORTS
+    for path, reason in skipped:
+        if not (count and reason.startswith(_NOT_A_REPORT)):
+            why = translate(reason, lang)
+            _warn(f"已跳过 {path}：{why}" if lang == "zh" else f"skipped {path}: {why}")
+    if count:
+        suffixes = Counter(path.suffix.lower() or "-" for path in others).most_common()
+        listed = ", ".join(f"{suffix} {n}" for suffix, n in suffixes[:5])
+        more = ", …" if len(suffixes) > 5 else ""
+        if lang == "zh":
+            _warn(f"已跳过 {len(others)} 个不是报告的文件（{listed}{more}）")
+        else:
+            _warn(f"skipped {len(others)} files that are not reports ({listed}{more})")
+
+
+def _tell_warnings(extractions: Sequence[Extraction], lang: str) -> None:
+    for ex in extractions:
+        for warning in ex.warnings:
+            _warn(translate(warning, lang))
 
 
 def _warn(message: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core.check_context import DEFAULT_GRADE_BANDS, SEVERITIES, CheckConfig
 from core.checks import CHECK_IDS
+from core.patterns import UserPattern, compile_pattern
 from core.rules import FIELD_KEYS
 
 DEFAULT_CONFIG_NAME = "config.toml"
@@ -33,6 +34,11 @@ class Config:
         default_factory=lambda: MappingProxyType({})
     )
     """Extra literal labels per field key, e.g. {"spending_total": ("支出决算数",)}."""
+    field_patterns: Mapping[str, tuple[UserPattern, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    """[fields.patterns] Extra label regular expressions per field key (the figure follows),
+    run with the `regex` module and a time limit."""
     checks: CheckConfig = field(default_factory=CheckConfig)
     """Which checks run, their severities, tolerances and the grade bands ([checks])."""
     unit_threshold: float = 90.0
@@ -72,7 +78,7 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
     fields = data.get("fields", {})
     if not isinstance(fields, dict):
         raise ConfigError(f"{path}: [fields] must be a table")
-    _refuse_unknown(fields, {"aliases"}, path, "fields.")
+    _refuse_unknown(fields, {"aliases", "patterns"}, path, "fields.")
     aliases = fields.get("aliases", {})
     if not isinstance(aliases, dict):
         raise ConfigError(f"{path}: [fields.aliases] must be a table")
@@ -82,12 +88,14 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
             raise ConfigError(f"{path}: fields.aliases.{key} must be a list of non-empty strings")
         parsed[key] = tuple(words)
+    patterns = _parse_patterns(fields.get("patterns", {}), path)
     checks = _parse_checks(data.get("checks", {}), path, lang)
     unit_threshold, project_cutoff = _parse_matching(data.get("matching", {}), path)
     reviewer, undo_depth = _parse_review(data.get("review", {}), path)
     return Config(
         lang=lang,
         field_aliases=MappingProxyType(parsed),
+        field_patterns=MappingProxyType(patterns),
         checks=checks,
         unit_threshold=unit_threshold,
         project_cutoff=project_cutoff,
@@ -95,6 +103,34 @@ def _parse(data: Mapping[str, Any], path: Path) -> Config:
         undo_depth=undo_depth,
         keymap=MappingProxyType(_parse_keymap(data.get("keymap", {}), path)),
     )
+
+
+def _parse_patterns(table: object, path: Path) -> dict[str, tuple[UserPattern, ...]]:
+    """[fields.patterns]: field key → regular expressions for its label, checked here."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [fields.patterns] must be a table")
+    _refuse_unknown(table, set(FIELD_KEYS), path, "fields.patterns.")
+    parsed: dict[str, tuple[UserPattern, ...]] = {}
+    for key, patterns in table.items():
+        if not isinstance(patterns, list) or not all(isinstance(p, str) and p for p in patterns):
+            raise ConfigError(
+                f"{path}: fields.patterns.{key} must be a list of regular expressions (strings)"
+            )
+        for pattern in patterns:
+            try:
+                compiled = compile_pattern(pattern)
+            except Exception as exc:  # regex.error, or a recursion in a huge pattern
+                raise ConfigError(
+                    f"{path}: fields.patterns.{key}: {pattern!r} is not a valid regular "
+                    f"expression ({exc})"
+                ) from None
+            if compiled.search(""):
+                raise ConfigError(
+                    f"{path}: fields.patterns.{key}: {pattern!r} matches empty text: "
+                    "it must match the label"
+                )
+        parsed[key] = tuple(UserPattern(p, str(path)) for p in patterns)
+    return parsed
 
 
 def _parse_matching(table: object, path: Path) -> tuple[float, float]:
@@ -137,8 +173,8 @@ def _parse_checks(table: Any, path: Path, lang: str) -> CheckConfig:
     bands = _table(table, "grade_bands", path) or {g: int(v) for g, v in DEFAULT_GRADE_BANDS}
     _refuse_unknown(bands, {g for g, _ in DEFAULT_GRADE_BANDS}, path, "checks.grade_bands.")
     for key, value in bands.items():
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{path}: checks.grade_bands.{key} must be a number")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise ConfigError(f"{path}: checks.grade_bands.{key} must be a score from 0 to 100")
     ints = {}
     for key, default in (("copied_min_chars", 60), ("template_reports", 3)):
         value = table.get(key, default)

@@ -20,8 +20,16 @@ from core.numbers import (
     plain_decimal,
     to_wan,
 )
+from core.patterns import PatternTimeout, TimedPattern
 from core.projects import choose_projects, find_project_lists
-from core.rules import FIELD_RULES, RATE_RELATIONS, RULES_BY_KEY, SUM_RELATIONS, FieldRule
+from core.rules import (
+    FIELD_RULES,
+    RATE_RELATIONS,
+    RULES_BY_KEY,
+    SUM_RELATIONS,
+    FieldRule,
+    without_pattern,
+)
 from core.tables import find_tables, table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
@@ -85,9 +93,12 @@ class _Candidate:
 
 
 @lru_cache(maxsize=8)
-def _compiled(rules: tuple[FieldRule, ...]) -> tuple[tuple[FieldRule, re.Pattern[str], bool], ...]:
-    compiled = []
+def _compiled(
+    rules: tuple[FieldRule, ...],
+) -> tuple[tuple[FieldRule, re.Pattern[str] | TimedPattern, bool], ...]:
+    compiled: list[tuple[FieldRule, re.Pattern[str] | TimedPattern, bool]] = []
     for rule in rules:
+        compiled.extend((rule, TimedPattern(rule.key, user), False) for user in rule.user_patterns)
         if rule.wordings:
             compiled.append((rule, re.compile("|".join(f"(?:{w})" for w in rule.wordings)), False))
         if rule.weak_wordings:
@@ -109,9 +120,17 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
     # A line that lists one project ("1.某专项资金，预算186.5万元，实际支出182.36万元") states
     # that project's figures, not the unit's.
     item_lines = {p.line for lst in lists for p in lst if p.source != "inline" or p.numbered}
+    warnings: list[str] = []
+    while True:  # a user pattern that runs out of time is left out, and the reader told
+        try:
+            prose = _prose_candidates(text, tuple(rules), numbers)
+            break
+        except PatternTimeout as slow:
+            warnings.append(slow.warning(report.path))
+            rules = without_pattern(rules, slow.user)
     candidates = [
         c
-        for c in _prose_candidates(text, tuple(rules), numbers)
+        for c in prose
         if c.rule.scope == "project" or line_of(starts, c.label_start) not in item_lines
     ]
     figures = [_to_figure(text, c, starts) for c in candidates]
@@ -130,6 +149,7 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
         figures=tuple(chosen),
         projects=projects,
         project_lists=lists,
+        warnings=tuple(warnings),
     )
 
 

@@ -12,6 +12,7 @@ from core.export import md_escape
 from core.models import Extraction, Finding
 from core.numbers import four_places
 from core.output import json_number, to_json_data, truncate
+from core.problems import problem_text
 
 if TYPE_CHECKING:
     import polars as pl
@@ -122,7 +123,7 @@ def render_findings(
     for ex, found in zip(extractions, findings, strict=True):
         path = clean_text(str(ex.report.path))
         if ex.report.error:
-            out += [f"✗ {clean_text(ex.report.error)}", ""]
+            out += [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
             continue
         counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
         summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
@@ -156,7 +157,7 @@ def findings_markdown(
         out.append(f"`{_md(str(ex.report.path))}`")
         out.append("")
         if ex.report.error:
-            out += [_md(ex.report.error), ""]
+            out += [_md(problem_text(ex.report, lang) or ""), ""]
             continue
         if not found:
             out += ["未发现问题。" if lang == "zh" else "No findings.", ""]

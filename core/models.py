@@ -120,6 +120,8 @@ class Extraction:
     """The report's project list, in text order."""
     project_lists: tuple[tuple[Project, ...], ...] = field(default=())
     """Every project list found (the first one chosen as `projects` is among them)."""
+    warnings: tuple[str, ...] = ()
+    """Problems met while extracting (a user pattern that ran out of time), naming the file."""
 
     def figure(self, field_key: str) -> Figure | None:
         """The figure for a field key, or None."""

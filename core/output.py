@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.cleaning import clean_text
 from core.models import Extraction, FigureValue
+from core.problems import problem_text
 from core.rules import RULES_BY_KEY
 
 if TYPE_CHECKING:
@@ -147,6 +148,12 @@ def format_value(value: FigureValue, unit: str) -> str:
     return f"{shown} {unit}" if unit not in ("等级", "文本") else shown
 
 
+NO_FIGURES = {
+    "zh": "没有找到任何数字（不是绩效自评报告，或写法与常见的不同）",
+    "en": "no figures found (not a self-evaluation report, or worded unlike the usual ones)",
+}
+
+
 def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width: int = 120) -> str:
     """An aligned, readable listing of every report's figures and projects, `width` columns wide."""
     quote_width = max(16, width - 58)
@@ -156,7 +163,7 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width
         # File names come from the user's disk: never let them act on the terminal.
         path = clean_text(str(ex.report.path))
         if ex.report.error:
-            out.append(f"✗ {clean_text(ex.report.error)}")
+            out.append(f"✗ {clean_text(problem_text(ex.report, lang) or '')}")
             out.append("")
             continue
         head = f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}"
@@ -164,6 +171,8 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width
             head += f"  [{ex.report.encoding}]"
         out.append(head)
         out.extend(f"  ! {w}" for w in ex.report.warnings)
+        if not ex.figures and not ex.projects:
+            out.append(f"  ! {NO_FIGURES[lang]}")
         for f in ex.figures:
             slip = f.note.startswith("written")
             written = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
 import re
 import stat
 import unicodedata
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,17 @@ NO_TEXT_ON_PAGE = "no text on this page (scanned image? needs OCR)"
 UNMAPPED_GLYPHS = "unmapped glyphs: text cannot be read (needs OCR)"
 UNMAPPED_SHARE = 0.3
 """Share of unreadable characters above which a PDF page's text is not trusted."""
+
+MB = 1024 * 1024
+MAX_TEXT_BYTES = 5 * MB
+"""Largest .txt/.md file read: a long report is under 1 MB; a bigger one is not a report."""
+MAX_FILE_BYTES = 200 * MB
+"""Largest .docx/.pdf file read (the file is read into memory)."""
+MAX_DOCX_PART_BYTES = 20 * MB
+"""Largest unpacked size of one part of a .docx (document.xml of a long report: ~2 MB)."""
+MAX_DOCX_BYTES = 200 * MB
+"""Largest unpacked size of a whole .docx, pictures included (as declared by the archive,
+which the unpacking does not exceed)."""
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -112,11 +125,15 @@ class _Finder:
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
             except OSError as exc:
-                self.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
-                continue
+                is_dir, is_file = False, False
+                if _classify(path) is not None:
+                    self.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
+                    continue
             if is_dir:
                 self.walk(path)
-            elif is_file:
+            elif is_file or _classify(path) is None:
+                # Named like a report but not a regular file (a link loop, a broken link, a
+                # pipe): listed, so that reading it says what is wrong where reports are shown.
                 self.add_file(path)
             elif entry.is_symlink():
                 self.skipped.append((path, "broken link: its target does not exist"))
@@ -134,6 +151,8 @@ def find_reports(paths: Sequence[Path]) -> FoundFiles:
                 finder.walk(path)
             elif path.is_file():
                 finder.add_file(path)
+            elif os.path.lexists(path) and _classify(path) is None:
+                finder.add_file(path)  # a pipe, a link loop: reading it says so
             elif os.path.lexists(path) and not path.is_symlink():
                 finder.skipped.append((path, "not a regular file"))
             else:
@@ -147,13 +166,33 @@ def find_reports(paths: Sequence[Path]) -> FoundFiles:
 # Reading one file
 
 
-def _read_bytes(path: Path) -> bytes:
+def _megabytes(size: int) -> str:
+    return f"{size / MB:.1f}".removesuffix(".0")
+
+
+def _check_size(size: int, kind: str) -> None:
+    if kind in ("txt", "md") and size > MAX_TEXT_BYTES:
+        raise _ReadError(
+            "too_large",
+            f"too large for a report ({_megabytes(size)} MB; "
+            f"text files are read up to {_megabytes(MAX_TEXT_BYTES)} MB)",
+        )
+    if size > MAX_FILE_BYTES:
+        raise _ReadError(
+            "too_large",
+            f"too large ({_megabytes(size)} MB; "
+            f".docx and .pdf files are read up to {_megabytes(MAX_FILE_BYTES)} MB)",
+        )
+
+
+def _read_bytes(path: Path, kind: str) -> bytes:
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             raise _ReadError("not_a_file", "this is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
             raise _ReadError("not_a_file", "not a regular file")
+        _check_size(info.st_size, kind)
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as handle:
             return handle.read()
@@ -164,6 +203,10 @@ def _read_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise _ReadError("not_a_file", "this is a folder, not a file") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _ReadError(
+                "link_loop", "a link that leads back to itself (link loop): it cannot be read"
+            ) from None
         raise _ReadError("unreadable", f"cannot be read ({exc.strerror or exc})") from None
 
 
@@ -276,6 +319,7 @@ def _docx_report(path: Path, data: bytes, digest: str) -> Report:
                 "and save it again as .docx",
             )
         raise _old_format()
+    _check_unpacked_size(data)
     import docx  # lazily: start-up time matters
 
     try:
@@ -290,6 +334,30 @@ def _docx_report(path: Path, data: bytes, digest: str) -> Report:
     if not text.strip():
         raise _ReadError("empty", "the document contains no text")
     return Report(path=path, sha256=digest, text=text, kind="docx")
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a .docx whose parts would unpack to more than the limits (a "zip bomb"). The
+    sizes are those the archive declares: unpacking stops there (zipfile checks the CRC)."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx says it is damaged
+    for part in parts:
+        if part.file_size > MAX_DOCX_PART_BYTES:
+            raise _ReadError(
+                "too_large",
+                f"the .docx file is too large when unpacked: {part.filename} is "
+                f"{_megabytes(part.file_size)} MB (parts are read up to "
+                f"{_megabytes(MAX_DOCX_PART_BYTES)} MB)",
+            )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_DOCX_BYTES:
+        raise _ReadError(
+            "too_large",
+            f"the .docx file is too large when unpacked: {_megabytes(total)} MB in all "
+            f"(read up to {_megabytes(MAX_DOCX_BYTES)} MB)",
+        )
 
 
 def _old_format() -> _ReadError:
@@ -465,8 +533,7 @@ def _pdf_report(path: Path, data: bytes, digest: str) -> Report:
     if all(page.problem == NO_TEXT_ON_PAGE for page in pages):
         count = "its only page" if len(pages) == 1 else f"any of its {len(pages)} pages"
         raise _ReadError(
-            "no_text",
-            f"the PDF has no text on {count} (a scanned image?): it needs OCR first",
+            "no_text", f"the PDF has no text on {count} (a scanned image?): it needs OCR first"
         )
     return Report(
         path=path,
@@ -501,7 +568,7 @@ def read_report(path: Path) -> Report:
     kind = path.suffix.lower().lstrip(".") or "txt"
     digest = ""
     try:
-        data = _read_bytes(path)
+        data = _read_bytes(path, kind)
         digest = hashlib.sha256(data).hexdigest()
         return _read(path, kind, data, digest)
     except _ReadError as problem:

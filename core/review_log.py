@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
+import os
 import tomllib
 from collections import deque
 from collections.abc import Callable
@@ -400,7 +401,7 @@ class ReviewLog:
         return key
 
     def _relative(self, path: Path) -> str:
-        resolved = path.resolve()
+        resolved = Path(os.path.realpath(path))  # Path.resolve raises on a link loop
         try:
             return resolved.relative_to(self.batch.resolve()).as_posix()
         except ValueError:

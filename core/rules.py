@@ -6,6 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from core.patterns import UserPattern
+
 
 @dataclass(frozen=True)
 class FieldRule:
@@ -27,6 +29,8 @@ class FieldRule:
     """"unit" for the whole unit, "project" for the project-expenditure part of the report."""
     project_twin: str | None = None
     """For a unit-scope field: the field it becomes inside a project-expenditure sentence."""
+    user_patterns: tuple[UserPattern, ...] = ()
+    """Label patterns from config.toml ([fields.patterns]), run with a time limit."""
 
 
 # Label quotes: “三公” / "三公" / ‘三公’ / 三公.
@@ -273,15 +277,34 @@ FIELD_KEYS: tuple[str, ...] = tuple(rule.key for rule in FIELD_RULES)
 
 
 def with_aliases(
-    rules: Sequence[FieldRule], aliases: Mapping[str, Sequence[str]]
+    rules: Sequence[FieldRule],
+    aliases: Mapping[str, Sequence[str]],
+    *,
+    patterns: Mapping[str, Sequence[UserPattern]] | None = None,
 ) -> tuple[FieldRule, ...]:
-    """Add literal label aliases (from config.toml) to the rules; unknown keys raise KeyError."""
-    unknown = sorted(set(aliases) - {rule.key for rule in rules})
+    """Add literal label aliases and user label patterns (from config.toml) to the rules;
+    unknown keys raise KeyError."""
+    patterns = patterns or {}
+    unknown = sorted((set(aliases) | set(patterns)) - {rule.key for rule in rules})
     if unknown:
         raise KeyError(", ".join(unknown))
     return tuple(
-        replace(rule, wordings=rule.wordings + tuple(re.escape(a) for a in aliases[rule.key]))
-        if rule.key in aliases
+        replace(
+            rule,
+            wordings=rule.wordings + tuple(re.escape(a) for a in aliases.get(rule.key, ())),
+            user_patterns=rule.user_patterns + tuple(patterns.get(rule.key, ())),
+        )
+        if rule.key in aliases or rule.key in patterns
+        else rule
+        for rule in rules
+    )
+
+
+def without_pattern(rules: Sequence[FieldRule], user: UserPattern) -> tuple[FieldRule, ...]:
+    """The rules without one user pattern (after it ran out of time)."""
+    return tuple(
+        replace(rule, user_patterns=tuple(p for p in rule.user_patterns if p != user))
+        if user in rule.user_patterns
         else rule
         for rule in rules
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -16,6 +17,7 @@ from core.decisions import pair_decisions
 from core.loading import BatchLoader, Summary
 from core.matching import ReportMatch, match_projects
 from core.models import Extraction, Report
+from core.problems import problem_of
 from core.reading import find_reports
 from core.review import ReportState
 from core.review_log import ReviewLog
@@ -72,7 +74,7 @@ class Workbench:
         deleted at exit, as with --no-cache)."""
         found = find_reports([folder])
         paths = list(found.reports)
-        rules = with_aliases(FIELD_RULES, config.field_aliases)
+        rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
         checks = replace(config.checks, lang=lang)
         if cache is None:
             loader = BatchLoader.uncached(paths, rules, checks)
@@ -164,7 +166,7 @@ class Workbench:
             summary.warnings,
             # A report with decisions but no status yet is under way.
             "in_progress" if state.status == "unreviewed" and state.annotations else state.status,
-            summary.problem,
+            problem_of(self.paths[index], summary.problem, self.lang),
             len(state.annotations),
         )
 
@@ -248,6 +250,7 @@ class Workbench:
 
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root).as_posix()
+        # os.path.realpath, not Path.resolve: that raises on a link loop.
+        return Path(os.path.realpath(path)).relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()

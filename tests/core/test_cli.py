@@ -99,7 +99,7 @@ def test_unreadable_files_are_reported_and_the_rest_still_printed(capsys, tmp_pa
     assert reports["good.txt"]["error"] is None and reports["good.txt"]["figures"]
     assert "empty.txt" in reports["empty.txt"]["error"]
     assert "old.doc" in reports["old.doc"]["error"]
-    assert "notes.xlsx" in err and "skipped" in err
+    assert "已跳过" in err and "notes.xlsx：不是报告文件（.xlsx）" in err
 
 
 def test_hostile_file_names_do_not_reach_the_terminal(capsys, tmp_path):
@@ -107,7 +107,7 @@ def test_hostile_file_names_do_not_reach_the_terminal(capsys, tmp_path):
     code, out, err = run(capsys, "extract", str(tmp_path))
     assert code == 1
     assert "\x1b" not in out + err and "\x07" not in out + err
-    assert "the file is empty" in out
+    assert "文件是空的" in out
 
 
 def test_missing_path_is_an_error_exit(capsys, tmp_path):

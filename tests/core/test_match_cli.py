@@ -119,7 +119,7 @@ def test_safe_text_is_one_plain_line(raw, shown):
 
 def test_missing_paths_give_exit_status_1(capsys, tmp_path):
     code, _, err = run(capsys, "match", SHUANGSHANZI[0], str(tmp_path / "nope"))
-    assert code == 1 and "no such file or folder" in err
+    assert code == 1 and "nope：文件或文件夹不存在" in err
 
 
 def test_matching_defaults_are_the_library_defaults():

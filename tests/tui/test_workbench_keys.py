@@ -78,7 +78,7 @@ async def test_unreadable_files_are_rows_that_say_why(batch: Path, make_app: App
         rows = {r[-1]: r for r in plain_rows(table)}
         assert len(rows) == 12  # the ten samples and the two bad files
         empty, old = rows["空报告.txt"][0], rows["旧格式.doc"][0]
-        assert empty.startswith("无法读取") and "empty" in empty
+        assert empty.startswith("无法读取") and "文件是空的" in empty
         assert old.startswith("无法读取") and ".doc" in old and ".docx" in old
         # Every sample was still read: a unit and a year on each of their rows.
         readable = [r for name, r in rows.items() if name not in ("空报告.txt", "旧格式.doc")]

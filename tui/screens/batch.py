@@ -244,8 +244,9 @@ class BatchScreen(Screen[None]):
         summary = self.workbench.summaries[index]
         if summary is None:
             return
-        if summary.problem:
-            self.notify(inert(summary.problem), severity="error", markup=False)
+        problem = self.workbench.row(index).problem  # in the reviewer's language
+        if problem:
+            self.notify(inert(problem), severity="error", markup=False)
             return
         self.app.push_screen(ReportScreen(self.workbench, index))
 

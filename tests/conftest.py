@@ -1,0 +1,19 @@
+"""Fixtures shared by the core and the workbench tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.badinput import Case, build_corpus, release
+
+
+@pytest.fixture(scope="session")
+def bad_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[Case]]]:
+    """A batch folder of bad inputs next to good reports, built once (tests.badinput)."""
+    folder = tmp_path_factory.mktemp("bad") / "batch"
+    cases = build_corpus(folder)
+    yield folder, cases
+    release(folder)
