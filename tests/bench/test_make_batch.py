@@ -9,6 +9,7 @@ import pytest
 
 from bench.bench_recall import score
 from bench.make_batch import EXPECTED_CHECKS, make_batch
+from core.reading import read_report
 
 FORMATS = "txt=0.7,docx=0.15,pdf=0.15"
 
@@ -27,7 +28,10 @@ def test_same_seed_same_reports(batch, tmp_path):
     truth = json.loads((batch / "truth.json").read_text("utf-8"))
     assert len(truth["reports"]) == 60
     for name in truth["reports"]:
-        assert (again / name).read_bytes() == (batch / name).read_bytes(), name
+        if name.endswith(".pdf"):  # fpdf2 names the embedded font subset at random
+            assert read_report(again / name).text == read_report(batch / name).text, name
+        else:
+            assert (again / name).read_bytes() == (batch / name).read_bytes(), name
     other = tmp_path / "other"
     make_batch(other, 60, seed=8, formats=FORMATS)
     assert (other / "truth.json").read_bytes() != (batch / "truth.json").read_bytes()
