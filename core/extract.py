@@ -22,6 +22,7 @@ from core.numbers import (
 )
 from core.projects import choose_projects, find_project_lists
 from core.rules import FIELD_RULES, RATE_RELATIONS, RULES_BY_KEY, SUM_RELATIONS, FieldRule
+from core.scanning import Scanner
 from core.tables import find_tables, table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
@@ -96,6 +97,11 @@ def _compiled(rules: tuple[FieldRule, ...]) -> tuple[tuple[FieldRule, re.Pattern
     return tuple(compiled)
 
 
+@lru_cache(maxsize=8)
+def _scanner(rules: tuple[FieldRule, ...]) -> Scanner:
+    return Scanner([pattern for _, pattern, _ in _compiled(rules)])
+
+
 def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extraction:
     """Read figures, projects, unit and year out of a report. Never raises on any text."""
     text = report.text
@@ -145,8 +151,10 @@ def _prose_candidates(
     text: str, rules: tuple[FieldRule, ...], numbers: dict[int, Number]
 ) -> list[_Candidate]:
     claims: dict[int, _Candidate] = {}
-    for rule, pattern, weak in _compiled(rules):
-        for label in pattern.finditer(text):
+    scanner = _scanner(rules)
+    positions = scanner.positions(text)
+    for index, (rule, _, weak) in enumerate(_compiled(rules)):
+        for label in scanner.finditer(index, text, positions):
             if label.end() == label.start():
                 continue
             candidate = _candidate_after(text, rule, weak, label.start(), label.end(), numbers)
