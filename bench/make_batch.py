@@ -671,8 +671,8 @@ _PDF_LINE_CHARS = 44
 
 def write_pdf(path: Path, pages: list[str], font: Path) -> None:
     """A PDF embedding the test font, one text line per cell; lines are wrapped here (fpdf2's
-    own wrapping takes ~100 ms a report). Fixed creation date: the same text gives the same
-    bytes."""
+    own wrapping takes ~100 ms a report). Fixed creation date; fpdf2 still names the font
+    subset at random, so the same text gives the same extracted text, not the same bytes."""
     from fpdf import FPDF
 
     pdf = FPDF()
