@@ -8,6 +8,8 @@ added:
 - units: `group_units` over N reports' unit names (file name and the name in the text, the
   county left out of the text for a third of them), and how many of the batch's units it put
   together exactly;
+- batch: `match_batch` over N reports: the units grouped, then each unit's projects matched
+  with its previous year (what `jixiao match` and the workbench run);
 - projects: `match_projects` of N projects of one year against the N of the next year (the
   same units' lists, renamed / replaced as make_batch drifts them), and how many of the true
   pairs it made.
@@ -23,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 
-from core.matching import match_projects
+from core.matching import match_batch, match_projects
 from core.models import Extraction, Project, Report
 from core.units import group_units
 
@@ -116,9 +118,37 @@ def _projects_case(truth: dict[str, dict[str, object]], n: int) -> dict[str, obj
     }
 
 
+def _batch_case(truth: dict[str, dict[str, object]], n: int) -> dict[str, object]:
+    extractions = []
+    for i, name in enumerate(sorted(truth)[:n]):
+        info = truth[name]
+        projects = tuple(
+            Project(str(p), Decimal(10 + k), None, None, 0, 0, 1)
+            for k, (_, p) in enumerate(info["projects"])  # type: ignore[arg-type]
+        )
+        report = Report(Path(name), f"{i:064x}", "", "txt")
+        unit, year = str(info["unit_name"]) + "人民政府", int(info["year"])  # type: ignore[call-overload]
+        extractions.append(Extraction(report=report, unit=unit, year=year, projects=projects))
+    _reset_peak()
+    before = _rss_kb("VmRSS")
+    began = time.perf_counter()
+    result = match_batch(extractions)
+    seconds = time.perf_counter() - began
+    pairs = sum(len(r.projects.pairs) for r in result.reports)
+    return {
+        "seconds": seconds,
+        "extra_mb": (_rss_kb("VmHWM") - before) / 1024,
+        "result": f"{len(result.units)} units, {len(result.reports)} year pairs, "
+        f"{pairs} project pairs",
+    }
+
+
+CASES = {"units": _units_case, "batch": _batch_case, "projects": _projects_case}
+
+
 def _run(case: str, batch: str, n: int) -> dict[str, object]:
     truth = json.loads((Path(batch) / "truth.json").read_text("utf-8"))["reports"]
-    return (_units_case if case == "units" else _projects_case)(truth, n)
+    return CASES[case](truth, n)
 
 
 def main() -> None:
@@ -127,7 +157,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,40000")
     args = parser.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
-        for case in ("units", "projects"):
+        for case in CASES:
             with ProcessPoolExecutor(1) as pool:  # a fresh process: its own peak memory
                 got = pool.submit(_run, case, str(args.batch), n).result()
             print(
