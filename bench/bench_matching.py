@@ -155,9 +155,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("batch", type=Path)
     parser.add_argument("--sizes", default="5000,40000")
+    parser.add_argument(
+        "--projects-max",
+        type=int,
+        default=10000,
+        help="largest N for the pooled project list (its candidate pairs grow as N²: "
+        "40,000 takes gigabytes)",
+    )
     args = parser.parse_args()
     for n in (int(s) for s in args.sizes.split(",")):
         for case in CASES:
+            if case == "projects" and n > args.projects_max:
+                print(f"projects N={n:6}: skipped (over --projects-max {args.projects_max})")
+                continue
             with ProcessPoolExecutor(1) as pool:  # a fresh process: its own peak memory
                 got = pool.submit(_run, case, str(args.batch), n).result()
             print(
