@@ -30,6 +30,7 @@ from core.rules import (
     FieldRule,
     without_pattern,
 )
+from core.scanning import Scanner
 from core.tables import find_tables, table_figures
 
 # What may stand between a label and its number: "三公经费财政拨款支出决算为26.77万元".
@@ -107,6 +108,11 @@ def _compiled(
     return tuple(compiled)
 
 
+@lru_cache(maxsize=8)
+def _scanner(rules: tuple[FieldRule, ...]) -> Scanner:
+    return Scanner([pattern for _, pattern, _ in _compiled(rules)])
+
+
 def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extraction:
     """Read figures, projects, unit and year out of a report. Never raises on any text."""
     text = report.text
@@ -165,8 +171,10 @@ def _prose_candidates(
     text: str, rules: tuple[FieldRule, ...], numbers: dict[int, Number]
 ) -> list[_Candidate]:
     claims: dict[int, _Candidate] = {}
-    for rule, pattern, weak in _compiled(rules):
-        for label in pattern.finditer(text):
+    scanner = _scanner(rules)
+    positions = scanner.positions(text)
+    for index, (rule, _, weak) in enumerate(_compiled(rules)):
+        for label in scanner.finditer(index, text, positions):
             if label.end() == label.start():
                 continue
             candidate = _candidate_after(text, rule, weak, label.start(), label.end(), numbers)

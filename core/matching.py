@@ -4,13 +4,15 @@ amounts moved; which are new and which are gone."""
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from core.models import Extraction, Project
@@ -18,6 +20,10 @@ from core.numbers import plain_decimal
 from core.units import DEFAULT_UNIT_THRESHOLD, UnitGroup, group_units
 
 DEFAULT_SCORE_CUTOFF = 80.0
+_ROWS = 2000
+"""Old names scored against all the new ones at a time."""
+_PARALLEL_PAIRS = 1_000_000
+"""Pairs to score before it pays to start threads."""
 
 _YEAR_RE = re.compile(r"(?:19|20)[0-9]{2}\s*年度?|[(（〔【\[](?:19|20)[0-9]{2}[)）〕】\]]")
 _DASHES_RE = re.compile("[-\u2010-\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63~\u301c]+")
@@ -144,12 +150,11 @@ def match_projects(
     old_at, new_at = _positions(old), _positions(new)
     forced = [(i, j) for a, b in confirmed for i in old_at.get(a, ()) for j in new_at.get(b, ())]
     candidates: list[tuple[float, Decimal, int, int]] = []
-    for i, name in enumerate(old_names):
-        for _, score, j in process.extract(
-            name, new_names, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=None
-        ):
-            if (old[i].name, new[j].name) not in rejected and _compatible(name, new_names[j]):
-                candidates.append((-score, _amount_gap(old[i], new[j]), i, j))
+    old_levels = [_qualifiers(name) for name in old_names]
+    new_levels = [_qualifiers(name) for name in new_names]
+    for i, j, score in _scored_pairs(old_names, new_names, score_cutoff):
+        if (old[i].name, new[j].name) not in rejected and _compatible(old_levels[i], new_levels[j]):
+            candidates.append((-score, _amount_gap(old[i], new[j]), i, j))
 
     pairs: dict[int, ProjectPair] = {}
     used_old: set[int] = set()
@@ -170,6 +175,35 @@ def match_projects(
     )
 
 
+def _scored_pairs(
+    old: Sequence[str], new: Sequence[str], score_cutoff: float
+) -> Iterator[tuple[int, int, float]]:
+    """(i, j, fuzz.ratio) of every pair of names scoring at least `score_cutoff`.
+
+    Rows of old names at a time go through `process.cdist` on all cores with whole-number
+    scores (a byte each: 2,000 × 40,000 names take 80 MB, the full 40,000² matrix would take
+    1.6 GB); a pair within a point of the cutoff is scored again exactly, so the pairs and
+    their scores are those `fuzz.ratio` gives."""
+    if not old or not new:
+        return
+    rough_cutoff = max(0, math.floor(score_cutoff) - 1)
+    for top in range(0, len(old), _ROWS):
+        rows = old[top : top + _ROWS]
+        scores = process.cdist(
+            rows,
+            new,
+            scorer=fuzz.ratio,
+            score_cutoff=rough_cutoff,
+            dtype=np.uint8,
+            workers=-1 if len(rows) * len(new) >= _PARALLEL_PAIRS else 1,
+        )
+        for r, j in zip(*np.nonzero(scores), strict=True):
+            i = top + int(r)
+            score = fuzz.ratio(old[i], new[j])
+            if score >= score_cutoff:
+                yield i, int(j), score
+
+
 def _positions(projects: Sequence[Project]) -> dict[str, list[int]]:
     positions: dict[str, list[int]] = {}
     for index, p in enumerate(projects):
@@ -177,8 +211,11 @@ def _positions(projects: Sequence[Project]) -> dict[str, list[int]]:
     return positions
 
 
-def _compatible(a: str, b: str) -> bool:
-    qa, qb = set(_QUALIFIER_RE.findall(a)), set(_QUALIFIER_RE.findall(b))
+def _qualifiers(name: str) -> frozenset[str]:
+    return frozenset(_QUALIFIER_RE.findall(name))
+
+
+def _compatible(qa: frozenset[str], qb: frozenset[str]) -> bool:
     return not qa or not qb or qa == qb
 
 
