@@ -7,6 +7,7 @@ opened, so 40,000 reports fit in a few tens of megabytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -165,7 +166,7 @@ class BatchLoader:
                         done.add(i)
                         yield i, summary
                 return
-            except (BrokenProcessPool, OSError, RuntimeError):
+            except (BrokenProcessPool, OSError, RuntimeError, ValueError):
                 pass  # no worker processes here (a sandbox, a frozen app): read them here
         rest = [i for i in indices if i not in done]
         _start_worker(self.rules, self.checks)
@@ -276,6 +277,19 @@ def _missing_report(index: int) -> Report:
 
 
 # ---- helpers -------------------------------------------------------------------------------
+
+
+def prepare_workers() -> None:
+    """Start multiprocessing's helper processes now, while this process still has its real
+    standard streams: a full-screen app replaces sys.stderr with an object without a file
+    descriptor, and starting them later fails."""
+    import multiprocessing.forkserver
+    import multiprocessing.resource_tracker
+
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
+        multiprocessing.resource_tracker.ensure_running()
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            multiprocessing.forkserver.ensure_running()
 
 
 def _pool(

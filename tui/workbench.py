@@ -14,7 +14,7 @@ from core.batch import Entry, Row
 from core.cache import ResultCache
 from core.config import Config
 from core.decisions import pair_decisions
-from core.loading import BatchLoader, Summary
+from core.loading import BatchLoader, Summary, prepare_workers
 from core.matching import ReportMatch, match_projects
 from core.models import Extraction, Report
 from core.problems import problem_of
@@ -82,6 +82,8 @@ class Workbench:
             loader = BatchLoader(paths, rules, checks, cache)
         if workers is not None:
             loader.workers = workers
+        if loader.workers > 1:
+            prepare_workers()
         bench = cls(folder, config, lang, log, loader, paths, list(found.skipped))
         bench.summaries = [None] * len(paths)
         root = folder.resolve()
