@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import multiprocessing
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -140,15 +141,18 @@ class BatchLoader:
             path = self.paths[i]
             try:
                 info = path.stat()
-                key = str(path.resolve())
+                if not stat.S_ISREG(info.st_mode):
+                    continue  # a pipe would block; reading it below says what it is
+                key = os.path.realpath(path)
                 seen = known.get(key)
                 if seen is not None and seen[:2] == (info.st_size, info.st_mtime_ns):
                     self.digests[i] = seen[2]
                     continue
-                self.digests[i] = _sha256(path)
-                fresh.append((key, info.st_size, info.st_mtime_ns, self.digests[i] or ""))
-            except (OSError, ValueError):
-                self.digests[i] = None  # read below, where the problem is put in words
+                digest = _sha256(path)
+                self.digests[i] = digest
+                fresh.append((key, info.st_size, info.st_mtime_ns, digest))
+            except (OSError, ValueError, RuntimeError):
+                continue  # read below, where the problem is put in words
         self.cache.remember_digests(fresh)
 
     def _read(self, indices: list[int]) -> Iterator[tuple[int, Summary]]:

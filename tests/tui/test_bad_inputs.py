@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from tests.badinput import GOOD, NON_REPORTS, Case
 from tests.tui.conftest import AppFactory, wait_loaded
 from tests.tui.helpers import batch_screen, column, hold_loader_until_shown, open_row
+from tui.widgets.report_list import ReportList
 
 SIZE = (160, 50)
 UNREADABLE = {"zh": "无法读取", "en": "unreadable"}
@@ -29,7 +30,7 @@ async def test_bad_files_are_rows_that_say_why(
     app = make_app(folder, lang=lang)
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        table = batch_screen(app).query_one("#reports", DataTable)
+        table = batch_screen(app).query_one("#reports", ReportList)
         units = dict(zip(column(table, "col_file"), column(table, "col_unit"), strict=True))
         assert set(units) == {c.name for c in cases} | {g.name for g in GOOD}
         for case in cases:

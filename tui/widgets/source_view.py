@@ -58,6 +58,12 @@ class SourceView(TextArea):
         self.call_after_refresh(self._scroll_to_cursor)
 
     def _scroll_to_cursor(self) -> None:
+        # A span already on screen stays where it is: scrolling redraws the whole view, which
+        # over SSH is ten kilobytes a key. One off screen comes to the middle, with context.
+        _, y = self._cursor_offset
+        top = int(self.scroll_y)
+        if top + 1 <= y < top + self.scrollable_content_region.height - 1:
+            return
         self.scroll_cursor_visible(center=True, animate=False)
 
     def on_resize(self) -> None:
