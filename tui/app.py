@@ -64,9 +64,9 @@ class JixiaoApp(App[None]):
     async def action_quit(self) -> None:
         """Quit once every decision is on disk; if one cannot be written, say so and quit only
         when asked a second time."""
-        if self.workbench.log.pending and not self._warned_unsaved:
+        if self.workbench.log.pending:
             _, problem = self.workbench.retry_saves()
-            if problem is not None:
+            if problem is not None and not self._warned_unsaved:
                 self._warned_unsaved = True
                 save_failed(self, f"{problem}. {t('unsaved_on_quit', self.lang)}", self.lang)
                 return
