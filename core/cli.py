@@ -229,7 +229,12 @@ def _export(args: argparse.Namespace, config: Config) -> int:
         _warn(("审阅记录无法读取：" if lang == "zh" else "cannot read the review log: ") + str(exc))
         return EXIT_SOME_ERRORS
     if args.output is not None:
-        export.write_export(log, args.format, args.output, lang=lang)
+        try:
+            export.write_export(log, args.format, args.output, lang=lang)
+        except OSError as exc:
+            why = "未能写入" if lang == "zh" else "cannot write"
+            _warn(f"{args.output}: {why} ({exc.strerror})")
+            return EXIT_SOME_ERRORS
     else:
         sys.stdout.write(export.export_text(log, args.format, lang=lang))
     return EXIT_OK

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import secrets
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +25,7 @@ from core.review import (
     ReportState,
     label,
 )
-from core.review_store import LogContents
+from core.review_store import TEMP_SUFFIX, LogContents, write_atomic
 from core.rules import RULES_BY_KEY
 
 if TYPE_CHECKING:
@@ -376,8 +378,14 @@ def export_text(log: LogContents, fmt: str, *, lang: str = "zh") -> str:
 
 
 def write_export(log: LogContents, fmt: str, output: Path, *, lang: str = "zh") -> None:
-    """Write a log to a file in one of EXPORT_FORMATS."""
-    if fmt == "xlsx":
-        write_xlsx(annotations_frame(log, lang=lang), output)
-    else:
-        output.write_text(export_text(log, fmt, lang=lang), encoding="utf-8")
+    """Write a log to a file in one of EXPORT_FORMATS, all at once: a full disk or a read-only
+    folder raises OSError and leaves an earlier export at that path as it was."""
+    if fmt != "xlsx":
+        write_atomic(output, export_text(log, fmt, lang=lang).encode("utf-8"))
+        return
+    tmp = output.with_name(f".{output.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    try:
+        write_xlsx(annotations_frame(log, lang=lang), tmp)
+        os.replace(tmp, output)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -199,7 +199,8 @@ class ReviewLog:
     ) -> ReportState:
         """The state of a report as read now. A report moved or renamed is recognised by its
         sha256; one whose sha256 changed has its annotations re-anchored in its new text.
-        Either is saved at once."""
+        Either is saved at once, or kept in `pending` when the save fails: reading a report
+        never fails for a full disk, and the next save that works writes it."""
         return self.register(report.path, report.sha256, lambda: report.text, unit=unit, year=year)
 
     def register(
@@ -225,7 +226,8 @@ class ReviewLog:
         if sha256 and sha256 != old.sha256:
             new = replace(new, sha256=sha256, annotations=reanchor(old.annotations, text()))
         if new != old:
-            self._commit(old, new)
+            with contextlib.suppress(ReviewLogError):
+                self._commit(old, new)
         return new
 
     def last_report(self) -> str | None:
@@ -353,7 +355,8 @@ class ReviewLog:
         except FileNotFoundError:
             previous = None
         except OSError as exc:
-            raise ReviewLogError(path, f"cannot read ({exc.strerror})", code="save_failed") from exc
+            problem = f"cannot read ({exc.strerror})"
+            raise ReviewLogError(path, problem, code="save_failed", errno=exc.errno) from exc
         if previous is not None and previous != self._on_disk.get(key):
             # Another session wrote this report since we read it: keep its decisions too.
             state = _union(state, parse_report(previous, path), self._removed)
@@ -363,7 +366,7 @@ class ReviewLog:
             write_with_backup(path, data, previous)
         except OSError as exc:
             problem = f"not saved ({exc.strerror or exc}); the decision is kept until a save works"
-            raise ReviewLogError(path, problem, code="save_failed") from exc
+            raise ReviewLogError(path, problem, code="save_failed", errno=exc.errno) from exc
         self._on_disk[key] = data
 
     def _annotation(self, state: ReportState, annotation_id: str) -> Annotation:

@@ -46,13 +46,23 @@ TEMP_MAX_AGE = 60.0
 class ReviewLogError(Exception):
     """A log that cannot be read or saved, naming the file, the line (when known) and the
     problem. `code` is a stable key for translated messages: "unparsable", "newer_schema",
-    "bad_value", "not_a_log", "other_reviewer", "exists", "save_failed"."""
+    "bad_value", "not_a_log", "other_reviewer", "exists", "save_failed". `errno` is the operating
+    system's error number when a file could not be read or written (ENOSPC, EROFS, …)."""
 
-    def __init__(self, file: Path, problem: str, *, line: int | None = None, code: str) -> None:
+    def __init__(
+        self,
+        file: Path,
+        problem: str,
+        *,
+        line: int | None = None,
+        code: str,
+        errno: int | None = None,
+    ) -> None:
         self.file = file
         self.line = line
         self.problem = problem
         self.code = code
+        self.errno = errno
         where = f"{file}:{line}" if line else str(file)
         super().__init__(f"{where}: {problem}")
 
@@ -452,8 +462,13 @@ def write_with_backup(path: Path, data: bytes, previous: bytes | None) -> None:
         # The backup guards against a wrong decision or edit, not a crash: no fsync needed.
         backup = path.with_name(path.name + BACKUP_SUFFIX)
         tmp = backup.with_name(f".{backup.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-        tmp.write_bytes(previous)
-        os.replace(tmp, backup)
+        try:
+            tmp.write_bytes(previous)
+            os.replace(tmp, backup)
+        except BaseException:
+            # A full disk must not leave half a backup behind.
+            tmp.unlink(missing_ok=True)
+            raise
     write_atomic(path, data)
 
 

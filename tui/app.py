@@ -11,10 +11,14 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.i18n import WORDS, localise_bindings, t
+from tui.notices import save_failed, saved_later
 from tui.screens.batch import BatchScreen
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen, help_for
 from tui.workbench import Workbench
+
+RETRY_SECONDS = 3.0
+"""How often decisions kept in memory by a failed save are tried again."""
 
 
 class JixiaoApp(App[None]):
@@ -37,12 +41,36 @@ class JixiaoApp(App[None]):
         # Over SSH every animated frame is bytes on the wire; nothing here needs to move.
         self.animation_level = "none"
         self._user_keymap = dict(keymap or {})
+        self._warned_unsaved = False
         localise_bindings(self, self.lang)
 
     def on_mount(self) -> None:
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self.push_screen(BatchScreen(self.workbench))
+        self.set_interval(RETRY_SECONDS, self._retry_saves)
+
+    # Decisions a failed save kept in memory are written as soon as the disk takes them.
+
+    def _retry_saves(self) -> None:
+        if self.workbench.log.pending:
+            self.run_worker(self._write_pending, thread=True, exclusive=True, group="retry")
+
+    def _write_pending(self) -> None:
+        count, problem = self.workbench.retry_saves()
+        if problem is None:
+            self.call_from_thread(saved_later, self, count, self.lang)
+
+    async def action_quit(self) -> None:
+        """Quit once every decision is on disk; if one cannot be written, say so and quit only
+        when asked a second time."""
+        if self.workbench.log.pending:
+            _, problem = self.workbench.retry_saves()
+            if problem is not None and not self._warned_unsaved:
+                self._warned_unsaved = True
+                save_failed(self, f"{problem}. {t('unsaved_on_quit', self.lang)}", self.lang)
+                return
+        self.exit()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every key of the screen in front, then Textual's own commands."""

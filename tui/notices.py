@@ -2,13 +2,44 @@
 
 from __future__ import annotations
 
+import errno
+
 from textual.dom import DOMNode
 
 from core.cleaning import inert
+from core.review_store import ReviewLogError
 from tui.i18n import t
+
+_SAVE_PROBLEMS = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EFBIG: "disk_full",
+    errno.EROFS: "read_only",
+    errno.EACCES: "no_permission",
+    errno.EPERM: "no_permission",
+}
+"""Operating system errors said in plain words; others are said as the system says them."""
+
+
+def save_problem(exc: ReviewLogError, lang: str) -> str:
+    """Why a decision could not be saved, in plain words, and which log file it is."""
+    key = _SAVE_PROBLEMS.get(exc.errno or 0)
+    why = t(key, lang) if key else exc.problem
+    return f"{why} — {t('log_file', lang)}: {exc.file}"
 
 
 def save_failed(node: DOMNode, problem: str, lang: str) -> None:
     """Say a decision could not be written (it is kept and written by the next save)."""
     message = inert(f"{t('save_failed', lang)}: {problem}")
     node.app.notify(message, severity="error", timeout=10, markup=False)
+
+
+def saved_later(node: DOMNode, count: int, lang: str) -> None:
+    """Say decisions that could not be saved before are now on disk."""
+    node.app.notify(f"{t('saved_later', lang)}: {count}", timeout=5, markup=False)
+
+
+def report_gone(node: DOMNode, relative_path: str, lang: str) -> None:
+    """Say a report's file is no longer where it was read from; its decisions are kept."""
+    message = inert(f"{t('report_gone', lang)}: {relative_path}")
+    node.app.notify(message, severity="warning", timeout=10, markup=False)

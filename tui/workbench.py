@@ -25,6 +25,7 @@ from core.review_store import ReviewLogError
 from core.rules import FIELD_RULES, with_aliases
 from core.series import FieldSeries, figure_series
 from core.units import group_units
+from tui.notices import save_problem
 
 T = TypeVar("T")
 
@@ -247,7 +248,24 @@ class Workbench:
         try:
             return self.locked(call), None
         except ReviewLogError as exc:
-            return None, str(exc)
+            return None, save_problem(exc, self.lang)
+
+    def retry_saves(self) -> tuple[int, str | None]:
+        """Write the decisions a failed save kept in memory: (how many reports were pending,
+        None) when they are on disk now, else (how many, the problem)."""
+        count = len(self.log.pending)
+        _, problem = self.decide(self.log.flush)
+        return count, problem
+
+    # Source files
+
+    def gone(self, index: int) -> bool:
+        """The report's file is no longer where it was read from (deleted, moved, renamed)."""
+        return not self.paths[index].is_file()
+
+    def gone_reports(self) -> list[str]:
+        """The batch-relative paths of loaded reports whose files are gone."""
+        return [self.relative_paths[i] for i, s in enumerate(self.summaries) if s and self.gone(i)]
 
 
 def _relative(path: Path, root: Path) -> str:

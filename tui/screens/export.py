@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from core.cleaning import inert
 from tui.i18n import localise_bindings, t
+from tui.notices import report_gone
 from tui.widgets.inputs import still_input
 from tui.workbench import Workbench
 
@@ -87,10 +88,12 @@ class ExportScreen(ModalScreen[None]):
             message = Text(inert(f"{path}: {exc}"), style="red")
             self.app.call_from_thread(self.query_one("#export-result", Static).update, message)
             return
-        self.app.call_from_thread(self._done, path)
+        self.app.call_from_thread(self._done, path, self.workbench.gone_reports())
 
-    def _done(self, path: Path) -> None:
+    def _done(self, path: Path, gone: list[str]) -> None:
         self.app.notify(inert(f"{t('saved_to', self.lang)} {path}"), markup=False)
+        for relative_path in gone:  # exported from the log all the same
+            report_gone(self, relative_path, self.lang)
         self.dismiss(None)
 
     def action_cancel(self) -> None:

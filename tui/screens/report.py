@@ -22,7 +22,7 @@ from core.models import Figure, Finding
 from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, Target, label
 from tui.i18n import localise_bindings, t, verdict_width
-from tui.notices import save_failed
+from tui.notices import report_gone, save_failed
 from tui.screens.note import NoteScreen
 from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
@@ -75,6 +75,7 @@ class ReportScreen(Screen[None]):
         self.entry: Entry = entry
         self.text = entry.extraction.report.text
         self.search_text = ""
+        self._told_gone = False
         localise_bindings(self, self.lang)
 
     @property
@@ -109,6 +110,7 @@ class ReportScreen(Screen[None]):
         self.query_one("#search", Input).display = False
         self._fill_tables()
         self._show_title()
+        self._tell_if_gone()
         # Where to resume next time: a small file written off the UI thread.
         log, path = self.workbench.log, self.entry.path
         self.run_worker(lambda: log.remember_report(path), thread=True, group="remember")
@@ -360,10 +362,18 @@ class ReportScreen(Screen[None]):
             call = lambda: decide_finding(log, key, finding, status, text=self.text)  # noqa: E731
         self._record(call, label(ANNOTATION_STATUSES, status, self.lang))
 
+    def _tell_if_gone(self) -> None:
+        """Say once if the report's file was deleted or moved since it was read: the text shown
+        is the one read, and decisions on it are kept in the log."""
+        if not self._told_gone and self.workbench.gone(self.index):
+            self._told_gone = True
+            report_gone(self, self.workbench.relative_paths[self.index], self.lang)
+
     def _record(self, call: Callable[[], object], what: str) -> Annotation | None:
         result, problem = self.workbench.decide(call)
         if problem:
             save_failed(self, problem, self.lang)
+        self._tell_if_gone()
         self._say(f"✓ {what}")
         self._refresh_after_decision()
         return result if isinstance(result, Annotation) else None
