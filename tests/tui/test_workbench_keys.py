@@ -88,7 +88,7 @@ async def test_unreadable_files_are_rows_that_say_why(batch: Path, make_app: App
         await pilot.press("enter")
         assert isinstance(app.screen, BatchScreen)
         messages = [n.message for n in app._notifications]
-        assert any("empty" in m for m in messages), messages
+        assert any("文件是空的" in m for m in messages), messages
 
 
 def _index(app: JixiaoApp, name: str) -> int:
