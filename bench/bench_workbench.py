@@ -150,8 +150,10 @@ def _terminal(folder: Path, cache: Path, log: Path, keys: int) -> dict[str, floa
     )
     os.close(secondary)
     try:
-        # Listed and checked: the progress bar goes and the title loses its "加载/检查" word.
-        _drain(primary, quiet=3.0)
+        # Listed and checked: the app has been quiet for three seconds.
+        shown = _drain(primary, quiet=3.0)
+        if process.poll() is not None:
+            raise RuntimeError(f"jixiao ended at start: {shown[-500:]!r}")
         sizes: dict[str, float] = {}
         for name, key in (
             ("listing: down", b"\x1b[B"),
@@ -220,7 +222,8 @@ def main() -> None:
             )
             for name, spent in asyncio.run(_keypresses(folder, cache, log, args.keys)).items():
                 print(f"keypress CPU, {name:22} {_percentiles(spent)}")
-            for name, value in _terminal(folder, cache, log, args.keys).items():
+            # Its own log: the Pilot runs' log belongs to the reviewer "bench".
+            for name, value in _terminal(folder, cache, work / "tty-log", args.keys).items():
                 unit = "" if "RSS" in name else " bytes per key (median)"
                 print(f"terminal, {name:22} {value:8.0f}{unit}")
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -90,7 +90,7 @@ async def test_fuzzed_batch_through_every_screen(
                 rows = plain_rows(screen.query_one(part, DataTable))
                 assert not any(has_controls(c) for row in rows for c in row)
             for _ in range(min(8, len(screen.entry.findings))):
-                detail = str(screen.query_one("#detail", Static).render())
+                detail = str(screen.query_one("#detail").render())
                 assert not has_controls(detail)
                 await pilot.press("right_square_bracket")
             await pilot.press("3", "pagedown", "pagedown")
@@ -146,7 +146,7 @@ async def test_fuzzed_notes_notices_and_search(
         saved = [a.note for r in read_log(folder / ".jixiao" / "tester").reports
                  for a in r.annotations]  # fmt: skip
         assert saved == [clean_text(box.value)]
-        detail = str(screen.query_one("#detail", Static).render())
+        detail = str(screen.query_one("#detail").render())
         assert not has_controls(detail)
         await pilot.press("slash")
         search = screen.query_one("#search", Input)
@@ -156,7 +156,7 @@ async def test_fuzzed_notes_notices_and_search(
             assert not has_controls(search.value)
         await pilot.press("enter")
         await pilot.pause()
-        assert not has_controls(str(screen.query_one("#report-status", Static).render()))
+        assert not has_controls(str(screen.query_one("#report-status").render()))
         _screen_clean(app)
         for i in range(300):
             problem = hostile(rng)

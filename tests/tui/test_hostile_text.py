@@ -143,12 +143,12 @@ async def test_report_screen_shows_markup_as_written(hostile: Path, make_app: Ap
         assert all(_clean(c) for row in plain_rows(findings) for c in row)
         details = []
         for _ in messages:
-            details.append(str(screen.query_one("#detail", Static).render()))
+            details.append(str(screen.query_one("#detail").render()))
             await pilot.press("right_square_bracket")
         assert any("[@click=app.quit]退出[/]经费" in d for d in details), details
         assert any("[/link]范本" in d for d in details), details
         await pilot.press("1", "down")  # a figure's detail: its quote
-        assert "基本支出1287.78万元" in str(screen.query_one("#detail", Static).render())
+        assert "基本支出1287.78万元" in str(screen.query_one("#detail").render())
 
         shown = screenshot_text(app)
         assert "[@click=app.quit]退出[/]或[link=https://x.invalid]点我[/link]" in shown
@@ -181,7 +181,7 @@ async def test_clicking_quoted_markup_runs_nothing(hostile: Path, make_app: AppF
         row = next(i for i, m in enumerate(column(findings, "col_finding")) if "[@click" in m)
         for _ in range(row):
             await pilot.press("right_square_bracket")
-        detail = screen.query_one("#detail", Static)
+        detail = screen.query_one("#detail")
         assert "[@click=app.quit]退出[/]经费" in str(detail.render())
         region = detail.region
         message_line = region.y + 1  # under the severity and check name
@@ -244,7 +244,7 @@ async def test_a_note_keeps_markup_and_loses_controls(hostile: Path, make_app: A
         await pilot.pause()
         await pilot.press("enter")
         assert isinstance(app.screen, ReportScreen)
-        detail = str(screen.query_one("#detail", Static).render())
+        detail = str(screen.query_one("#detail").render())
         assert expected in detail and _clean(detail)
         assert expected in screenshot_text(app) and _svg_clean(app)
     files = list((hostile / ".jixiao" / "tester" / "reports").glob("*.toml"))

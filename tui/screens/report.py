@@ -26,6 +26,7 @@ from tui.notices import report_gone, save_failed
 from tui.screens.note import NoteScreen
 from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
+from tui.widgets.text_panel import TextPanel
 from tui.workbench import Workbench
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -91,9 +92,9 @@ class ReportScreen(Screen[None]):
                 yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
                 yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
             yield SourceView(self.text, id="source")
-        yield Static(id="detail")
+        yield TextPanel(id="detail")
         yield still_input(id="search", placeholder=t("search_prompt", self.lang))
-        yield Static(id="report-status")
+        yield TextPanel(id="report-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -250,7 +251,7 @@ class ReportScreen(Screen[None]):
             )
             text.append(finding.message)
         self._annotation_line(text, Target("field", field=fig.field))
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", TextPanel).show(text)
 
     def _show_finding(self, finding: Finding) -> None:
         if finding.spans:
@@ -270,7 +271,7 @@ class ReportScreen(Screen[None]):
             text.append(finding.hint)
         target = Target("finding", check=finding.check, finding=finding.key)
         self._annotation_line(text, target)
-        self.query_one("#detail", Static).update(text)
+        self.query_one("#detail", TextPanel).show(text)
 
     def _annotation_line(self, text: Text, target: Target) -> None:
         annotation = self._annotation(target)
@@ -285,7 +286,7 @@ class ReportScreen(Screen[None]):
             text.append(annotation.note)
 
     def _say(self, message: str) -> None:
-        self.query_one("#report-status", Static).update(Text(message))
+        self.query_one("#report-status", TextPanel).show(Text(message))
 
     def _refresh_after_decision(self) -> None:
         """Redraw the rows and detail a decision changes (no re-reading, no re-checking)."""
