@@ -84,7 +84,8 @@ def _open(ctx: Context, relation: SumRelation, total: Figure) -> bool:
     return re.search(relation.others, ctx.text[start : end if end >= 0 else None]) is not None
 
 
-_QIZHONG_RE = re.compile(r"[，,：:]?\s*其中[：:，,]?")
+# Not from inside a blank run (the lookbehind): each start there would scan the whole run.
+_QIZHONG_RE = re.compile(r"(?:[，,：:]|(?<!\s))\s*其中[：:，,]?")
 _NOT_A_PART_BEFORE = re.compile(
     r"(?:增加|增长|减少|下降|降低|较少|节约|上年|去年|同期|预算|年初|调整|占|为|达)[^，,、；;]{0,3}$"
 )

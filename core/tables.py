@@ -75,7 +75,8 @@ def find_tables(text: str) -> list[Table]:
 
 def _split_row(line: Cell) -> list[Cell]:
     parts = []
-    for match in re.finditer(r"[^\t]+?(?=\t| {2,}|$)", line.text):
+    # Two spaces end a cell: looking ahead for " {2,}" would scan a whole blank run per cell.
+    for match in re.finditer(r"[^\t]+?(?=\t|  |$)", line.text):
         cell = match.group(0).strip()
         if cell:
             start = (

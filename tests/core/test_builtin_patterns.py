@@ -78,13 +78,7 @@ BOUNDED = {
 """Patterns applied only to short strings, and how short: project names (core/projects.py keeps
 names of 2 to 60 characters), the 16 characters after a number (core/extract.py). They run over
 the 100 KB in pieces of that size."""
-KNOWN_SLOW = {
-    "arithmetic._DIRECTION_RE": "\\s*(?:了)?\\s* is matched on the whole text after 比/较: time "
-    "quadratic in a run of whitespace there (100 KB of spaces: minutes)",
-    "tables:re.finditer[7]": "_split_row's [^\\t]+?(?=\\t| {2,}|$) finds one-character cells "
-    "in a run of spaces, each looking ahead over the whole run: quadratic (a 1 MB line of spaces "
-    "in a report: minutes)",
-}
+KNOWN_SLOW: dict[str, str] = {}
 """Patterns found slow, in files of another area: expected to fail until fixed."""
 
 
