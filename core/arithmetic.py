@@ -62,8 +62,9 @@ def rate_tolerance(rate: Figure | Number, computed: Decimal, parts: list[Figure]
 _ANCHOR_RE = re.compile(r"(?:比|较|同比)(?:上年|去年|上一年|上年度)?(?:同期)?(?:决算数?)?(?:的)?")
 _UP = "增加|增长|上升|提高|多支出|超支"
 _DOWN = "减少|下降|降低|较少|节约|节支|减支|少支出|压减|缩减"
-# (?:了\s*)? and not (?:了)?\s*: two \s* side by side backtrack quadratically on a long blank run.
-_DIRECTION_RE = re.compile(rf"\s*(?:了\s*)?(?P<dir>{_UP}|{_DOWN})(?:了|幅度为?|为)?\s*")
+# Matched right after 比/较. (?:了\s*)?, not (?:了)?\s*: two \s* side by side backtrack
+# quadratically on a long blank run; (?<!\s): a match never starts inside one.
+_DIRECTION_RE = re.compile(rf"(?<!\s)\s*(?:了\s*)?(?P<dir>{_UP}|{_DOWN})(?:了|幅度为?|为)?\s*")
 _RATE_WORD_RE = re.compile(
     rf"[，,、\s]*(?:(?P<dir>{_UP}|{_DOWN}|增幅|降幅|增长率|下降率)(?:了|为|幅度为?|比例为?)?)?\s*"
 )
