@@ -48,6 +48,7 @@ from core.reading import read_report  # noqa: E402
 from core.rules import RATE_RELATIONS, SUM_RELATIONS  # noqa: E402
 from core.tables import find_tables, is_numeric  # noqa: E402
 from core.units import parse_unit_name  # noqa: E402
+from tests.docs import docx_blocks  # noqa: E402
 
 SAMPLES = ROOT / "sample_reports"
 INJECT_SHARE = 0.35
@@ -574,32 +575,6 @@ def render(
 
 
 # ---- writing -------------------------------------------------------------------------------
-
-
-def docx_blocks(text: str) -> list[object]:
-    """Paragraphs for the prose; a real Word table for a table flattened one cell per line
-    (a line starting with a tab is a cell, a blank line ends a row)."""
-    blocks: list[object] = []
-    rows: list[list[str]] = []
-    row: list[str] = []
-    for line in text.split("\n"):
-        if line.startswith("\t"):
-            row.append(line.strip())
-            continue
-        if row:
-            rows.append(row)
-            row = []
-        if rows and line.strip():
-            blocks.append(rows)
-            rows = []
-        if not line.strip() and rows:
-            continue
-        blocks.append(line)
-    if row:
-        rows.append(row)
-    if rows:
-        blocks.append(rows)
-    return blocks
 
 
 def pdf_pages(text: str, lines_per_page: int = 30) -> list[str]:

@@ -7,10 +7,12 @@ opened, so 40,000 reports fit in a few tens of megabytes.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import multiprocessing
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -96,9 +98,6 @@ class BatchLoader:
         results still leave memory, but nothing earlier is used."""
         folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
         cache = ResultCache(folder / "results.sqlite")
-        import atexit
-        import shutil
-
         atexit.register(shutil.rmtree, folder, True)
         return cls(paths, rules, checks, cache)
 

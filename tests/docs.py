@@ -174,3 +174,29 @@ def write_docx(
         sdt.find(docx.oxml.ns.qn("w:sdtContent")).append(p)  # type: ignore[attr-defined]
     document.save(str(path))
     return path
+
+
+def docx_blocks(text: str) -> list[object]:
+    """Paragraphs for the prose; a real Word table for a table flattened one cell per line
+    (a line starting with a tab is a cell, a blank line ends a row)."""
+    blocks: list[object] = []
+    rows: list[list[str]] = []
+    row: list[str] = []
+    for line in text.split("\n"):
+        if line.startswith("\t"):
+            row.append(line.strip())
+            continue
+        if row:
+            rows.append(row)
+            row = []
+        if rows and line.strip():
+            blocks.append(rows)
+            rows = []
+        if not line.strip() and rows:
+            continue
+        blocks.append(line)
+    if row:
+        rows.append(row)
+    if rows:
+        blocks.append(rows)
+    return blocks

@@ -113,17 +113,13 @@ class Workbench:
             year=summary.year,
         )
 
-    def check_batch(self) -> Iterator[int]:
-        """Run the cross-report checks once every report is loaded; gives each index whose
-        summary changed."""
+    def check_batch(self) -> None:
+        """Run the cross-report checks once every report is loaded."""
         if any(s is None for s in self.summaries):
             return
         for index, summary in self.loader.batch_summaries(self.folder):
-            changed = summary != self.summaries[index]
             self.summaries[index] = summary
             self._recent.pop(index, None)
-            if changed:
-                yield index
         self.batch_checked = True
 
     # Reading

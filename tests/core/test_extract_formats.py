@@ -12,7 +12,7 @@ from core.extract import extract
 from core.models import Extraction
 from core.reading import read_report
 from tests.core.expectations import figure_problems
-from tests.docs import make_cjk_font, write_docx, write_pdf
+from tests.docs import docx_blocks, make_cjk_font, write_docx, write_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_reports"
@@ -44,31 +44,6 @@ def test_text_encodings_extract_identically(tmp_path, expected, encoding):
         "gb18030": "gb18030", "utf-16": "utf16le", "utf-8-sig": "utf8sig"
     }[encoding]  # fmt: skip
     assert summary(extract(report)) == summary(original)
-
-
-def docx_blocks(text: str) -> list[object]:
-    """Paragraphs for the prose; a real Word table for a table flattened one cell per line."""
-    blocks: list[object] = []
-    rows: list[list[str]] = []
-    row: list[str] = []
-    for line in text.split("\n"):
-        if line.startswith("\t"):
-            row.append(line.strip())
-            continue
-        if row:
-            rows.append(row)
-            row = []
-        if rows and line.strip():
-            blocks.append(rows)
-            rows = []
-        if not line.strip() and rows:
-            continue
-        blocks.append(line)
-    if row:
-        rows.append(row)
-    if rows:
-        blocks.append(rows)
-    return blocks
 
 
 @pytest.mark.parametrize("expected", REPORTS, ids=IDS)

@@ -117,8 +117,8 @@ class BatchScreen(Screen[None]):
                 self.app.call_from_thread(self._loaded, pending)
                 pending, shown = [], time.monotonic()
         self.app.call_from_thread(self._loaded, pending)
-        changed = list(bench.check_batch())
-        self.app.call_from_thread(self._checked, changed)
+        bench.check_batch()
+        self.app.call_from_thread(self._checked)
         bench.unit_groups()  # ready before the reviewer asks for last year's comparison
 
     def _loaded(self, indices: list[int]) -> None:
@@ -133,7 +133,7 @@ class BatchScreen(Screen[None]):
             if index is not None:
                 self.open_report(index)
 
-    def _checked(self, changed: list[int]) -> None:
+    def _checked(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.refresh_rows()
         self._show_title()
