@@ -202,16 +202,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("batches", nargs="+", type=Path)
     parser.add_argument("--keys", type=int, default=200, help="presses per measured key")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the cache and logs here (a second run is then warm from the start)",
+    )
     args = parser.parse_args()
     for folder in args.batches:
         n = sum(1 for _ in folder.rglob("*") if _.suffix in (".txt", ".docx", ".pdf"))
         print(f"\n== {folder} ({n} report files)")
-        work = Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+        work = args.work / folder.name if args.work else Path(tempfile.mkdtemp(prefix="jixiao-"))
+        work.mkdir(parents=True, exist_ok=True)
         cache, log = work / "cache", work / "log"
         try:
+            first = "cold" if not cache.exists() else "first (cache kept)"
             cold = asyncio.run(_open(folder, cache, log, until_checked=True))
             print(
-                f"cold open: usable {cold['usable']:.2f} s, every report listed "
+                f"{first} open: usable {cold['usable']:.2f} s, every report listed "
                 f"{cold['listed']:.1f} s, checked {cold['checked']:.1f} s "
                 f"({n / cold['checked']:.0f} reports/s)"
             )
@@ -229,7 +236,8 @@ def main() -> None:
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"peak RSS of this benchmark process (Pilot runs): {rss:.0f} MB")
         finally:
-            shutil.rmtree(work, ignore_errors=True)
+            if not args.work:
+                shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
