@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS batch_results (
     summary BLOB NOT NULL, findings BLOB NOT NULL,
     PRIMARY KEY (folder, position)
 );
+CREATE TABLE IF NOT EXISTS unit_groups (
+    folder TEXT PRIMARY KEY, names TEXT NOT NULL, groups BLOB NOT NULL
+);
 """
 
 
@@ -188,6 +191,22 @@ class ResultCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO batch_results VALUES (?, ?, ?, ?, ?)",
                 ((folder, batch, pos, summary, findings) for pos, summary, findings in results),
+            )
+
+    # A folder's reports grouped by unit, which depends on names and years only.
+
+    def unit_groups(self, folder: str, names: str) -> bytes | None:
+        """The pickled groups stored for a folder whose names and years digest to `names`."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT groups FROM unit_groups WHERE folder = ? AND names = ?", (folder, names)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def store_unit_groups(self, folder: str, names: str, groups: bytes) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO unit_groups VALUES (?, ?, ?)", (folder, names, groups)
             )
 
 

@@ -29,6 +29,7 @@ from core.checks import run_checks
 from core.copying import index_batch
 from core.models import Extraction, Report
 from core.rules import FieldRule
+from core.units import group_units
 
 POOL_FROM = 48
 """Fewer reports to read than this are read in the calling thread: starting worker processes
@@ -225,6 +226,36 @@ class BatchLoader:
         self.cache.store_batch(key, batch, results)
         return {pos: (summary, findings) for pos, summary, findings in results}
 
+    # Units across the years
+
+    def unit_groups(
+        self, folder: Path, summaries: Sequence[Summary | None], threshold: float
+    ) -> list[tuple[str, list[int]]]:
+        """The readable reports grouped by unit: (unit name, indices), from names and years
+        only; worked out in a worker process for a big batch (40,000 names take ~20 s) and
+        cached for the folder while its names and years stay the same."""
+        names = [
+            (i, str(self.paths[i]), s.sha256, s.unit, s.year)
+            for i, s in enumerate(summaries)
+            if s is not None and not s.problem
+        ]
+        key = str(folder.resolve())
+        digest = hashlib.sha256(repr((threshold, names)).encode()).hexdigest()
+        stored = self.cache.unit_groups(key, digest)
+        if stored is not None:
+            groups: list[tuple[str, list[int]]] = loads(stored)
+            return groups
+        if len(names) < POOL_FROM or self.workers < 2:
+            groups = _unit_groups(names, threshold)
+        else:
+            try:
+                with _pool(1, None, ()) as pool:
+                    groups = pool.submit(_unit_groups, names, threshold).result()
+            except (BrokenProcessPool, OSError, RuntimeError, ValueError):
+                groups = _unit_groups(names, threshold)
+        self.cache.store_unit_groups(key, digest, dumps(groups))
+        return groups
+
 
 # ---- in worker processes -------------------------------------------------------------------
 
@@ -273,6 +304,20 @@ def _check_batch(
         results.append((position, dumps(Summary.of(entry)), dumps(entry.findings)))
     cache.close()
     return results
+
+
+def _unit_groups(
+    names: list[tuple[int, str, str, str | None, int | None]], threshold: float
+) -> list[tuple[str, list[int]]]:
+    light = [
+        Extraction(Report(Path(path), sha, "", ""), unit, year)
+        for _, path, sha, unit, year in names
+    ]
+    index = {id(ex): i for ex, (i, *_) in zip(light, names, strict=True)}
+    return [
+        (g.unit, [index[id(ex)] for ex in g.extractions])
+        for g in group_units(light, threshold=threshold)
+    ]
 
 
 def _missing_report(index: int) -> Report:

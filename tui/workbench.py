@@ -16,7 +16,6 @@ from core.config import Config
 from core.decisions import pair_decisions
 from core.loading import BatchLoader, Summary, prepare_workers
 from core.matching import ReportMatch, match_projects
-from core.models import Extraction, Report
 from core.problems import problem_of
 from core.reading import find_reports
 from core.review import ReportState
@@ -24,7 +23,6 @@ from core.review_log import ReviewLog
 from core.review_store import ReviewLogError
 from core.rules import FIELD_RULES, with_aliases
 from core.series import FieldSeries, figure_series
-from core.units import group_units
 from tui.notices import save_problem
 
 T = TypeVar("T")
@@ -216,20 +214,12 @@ class Workbench:
         return ReportMatch(unit, old, ex, projects), series
 
     def unit_groups(self) -> list[tuple[str, list[int]]]:
-        """The readable reports grouped by unit: (unit name, indices by year). Computed once
-        the batch is loaded (the loader calls it in the background), from names and years
-        only, so no report text is needed."""
+        """The readable reports grouped by unit: (unit name, indices by year). Worked out once
+        the batch is loaded (the loading thread asks first), from names and years only."""
         if self._units is None:
-            light = [
-                Extraction(Report(self.paths[i], s.sha256, "", ""), s.unit, s.year)
-                for i, s in enumerate(self.summaries)
-                if s is not None and not s.problem
-            ]
-            position = {p: i for i, p in enumerate(self.paths)}
-            self._units = [
-                (g.unit, [position[ex.report.path] for ex in g.extractions])
-                for g in group_units(light, threshold=self.config.unit_threshold)
-            ]
+            self._units = self.loader.unit_groups(
+                self.folder, self.summaries, self.config.unit_threshold
+            )
         return self._units
 
     # The log: one lock, as the loader registers reports while the reviewer decides.

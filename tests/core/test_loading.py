@@ -158,6 +158,47 @@ def test_cross_report_findings_are_those_of_the_whole_batch(
     assert dict(again.batch_summaries(copy.parent)) == after
 
 
+def _groups(loader: BatchLoader, folder: Path) -> list[tuple[str, list[str]]]:
+    summaries = _summaries(loader)
+    listed = [summaries.get(i) for i in range(len(loader.paths))]
+    groups = loader.unit_groups(folder, listed, 90)
+    return [(unit, [loader.paths[i].name for i in members]) for unit, members in groups]
+
+
+def test_units_are_grouped_once_in_a_worker_and_kept_while_the_names_stay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    samples = list(find_reports([SAMPLES]).reports)
+    for n in range(core.loading.POOL_FROM + 2):
+        source = samples[n % len(samples)]
+        year = 2015 + n // len(samples)
+        name = source.name.replace("2023", str(year)).replace("2024", str(year))
+        (folder / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    paths = list(find_reports([folder]).reports)
+    extractions = [load_entry(p, rules=FIELD_RULES, checks=CHECKS).extraction for p in paths]
+    expected = [
+        (g.unit, [ex.report.path.name for ex in g.extractions])
+        for g in core.loading.group_units(extractions, threshold=90)
+    ]
+    assert 5 <= len(expected) < len(paths)  # units, each across its years
+    pooled = BatchLoader(paths, FIELD_RULES, CHECKS, ResultCache.open(tmp_path / "c"), 2)
+    assert _groups(pooled, folder) == expected
+
+    def fails(*args: object, **kwargs: object) -> object:
+        raise AssertionError("grouped again")
+
+    monkeypatch.setattr(core.loading, "group_units", fails)
+    again = _loader(paths, tmp_path / "c")
+    assert _groups(again, folder) == expected
+    # Another name: grouped again.
+    renamed = paths[0].with_name("另一县另一镇_2030_部门整体支出绩效自评报告.txt")
+    paths[0].rename(renamed)
+    with pytest.raises(AssertionError, match="grouped again"):
+        _groups(_loader(list(find_reports([folder]).reports), tmp_path / "c"), folder)
+
+
 def test_no_cache_opens_the_workbench_without_the_users_cache(tmp_path: Path) -> None:
     folder = tmp_path / "batch"
     folder.mkdir()
