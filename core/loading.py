@@ -28,6 +28,7 @@ from core.check_context import CheckConfig
 from core.checks import run_checks
 from core.copying import index_batch
 from core.models import Extraction, Report
+from core.reading import real_path
 from core.rules import FieldRule
 from core.units import group_units
 
@@ -143,7 +144,7 @@ class BatchLoader:
                 info = path.stat()
                 if not stat.S_ISREG(info.st_mode):
                     continue  # a pipe would block; reading it below says what it is
-                key = os.path.realpath(path)
+                key = real_path(path)
                 seen = known.get(key)
                 if seen is not None and seen[:2] == (info.st_size, info.st_mtime_ns):
                     self.digests[i] = seen[2]

@@ -12,6 +12,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,28 @@ def _classify(path: Path) -> str | None:
     return f"not a report file ({suffix})" if suffix else "not a report file (no suffix)"
 
 
-def _real(path: Path) -> str:
-    return os.path.realpath(path)
+def real_path(path: Path | str) -> str:
+    """`os.path.realpath`, faster on many files of few folders: a file that is not itself a
+    link is its folder's real path plus its name. (Not Path.resolve: that raises on a link
+    loop.)"""
+    path = os.fspath(path)
+    folder, name = os.path.split(path)
+    if name in ("", ".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(folder or "."), name)
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def relative_name(path: Path | str, root: str) -> str | None:
+    """The path of a file under the real folder `root`, relative to it with / separators;
+    None when the file is elsewhere."""
+    real = real_path(path)
+    prefix = root.rstrip(os.sep) + os.sep
+    return Path(real[len(prefix) :]).as_posix() if real.startswith(prefix) else None
 
 
 class _Finder:
@@ -95,7 +116,7 @@ class _Finder:
         if reason is not None:
             self.skipped.append((path, reason))
             return
-        real = _real(path)
+        real = real_path(path)
         if real in self.seen_files:
             self.skipped.append((path, f"same file as {self.seen_files[real]}"))
             return
@@ -103,7 +124,7 @@ class _Finder:
         self.reports.append(path)
 
     def walk(self, folder: Path) -> None:
-        real = _real(folder)
+        real = real_path(folder)
         if real in self.seen_folders:
             self.skipped.append((folder, "folder already searched (a link back into the tree)"))
             return

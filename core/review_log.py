@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
-import os
 import tomllib
 from collections import deque
 from collections.abc import Callable
@@ -28,6 +27,7 @@ import tomli_w
 
 from core.cleaning import clean_text
 from core.models import Report
+from core.reading import real_path, relative_name
 from core.review import REPORT_STATUSES, Annotation, ReportState, reanchor
 from core.review_store import (
     INDEX_NAME,
@@ -131,6 +131,7 @@ class ReviewLog:
             self._index(state)
         self._on_disk = raw
         self._pending: set[str] = set()
+        self._batch_root: str | None = None
         self._removed: set[str] = set()
         self._undo: deque[Change] = deque(maxlen=max(0, undo_depth))
 
@@ -404,11 +405,10 @@ class ReviewLog:
         return key
 
     def _relative(self, path: Path) -> str:
-        resolved = Path(os.path.realpath(path))  # Path.resolve raises on a link loop
-        try:
-            return resolved.relative_to(self.batch.resolve()).as_posix()
-        except ValueError:
-            return resolved.as_posix()
+        if self._batch_root is None:
+            self._batch_root = real_path(self.batch)
+        relative = relative_name(path, self._batch_root)
+        return Path(real_path(path)).as_posix() if relative is None else relative
 
 
 def _position(before: ReportState, annotation_id: str, rest: list[Annotation]) -> int:

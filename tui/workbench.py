@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -17,7 +16,7 @@ from core.decisions import pair_decisions
 from core.loading import BatchLoader, Summary, prepare_workers
 from core.matching import ReportMatch, match_projects
 from core.problems import problem_of
-from core.reading import find_reports
+from core.reading import find_reports, real_path, relative_name
 from core.review import ReportState
 from core.review_log import ReviewLog
 from core.review_store import ReviewLogError
@@ -85,8 +84,8 @@ class Workbench:
             prepare_workers()
         bench = cls(folder, config, lang, log, loader, paths, list(found.skipped))
         bench.summaries = [None] * len(paths)
-        root = folder.resolve()
-        bench.relative_paths = [_relative(p, root) for p in paths]
+        root = real_path(folder)
+        bench.relative_paths = [relative_name(p, root) or p.as_posix() for p in paths]
         return bench
 
     # Loading (runs in a worker thread)
@@ -252,11 +251,3 @@ class Workbench:
     def gone_reports(self) -> list[str]:
         """The batch-relative paths of loaded reports whose files are gone."""
         return [self.relative_paths[i] for i, s in enumerate(self.summaries) if s and self.gone(i)]
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        # os.path.realpath, not Path.resolve: that raises on a link loop.
-        return Path(os.path.realpath(path)).relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -489,3 +489,32 @@ def test_pdf_errors_do_not_leak_into_the_next_file(tmp_path: Path, font: Path) -
         None,
     )
     assert no_pages.error is not None and "no pages" in no_pages.error
+
+
+def test_real_path_is_realpath_for_files_links_and_loops(tmp_path: Path) -> None:
+    from core.reading import real_path, relative_name
+
+    batch = tmp_path / "batch"
+    (batch / "sub").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (batch / "a.txt").write_text("甲", encoding="utf-8")
+    (elsewhere / "b.txt").write_text("乙", encoding="utf-8")
+    (batch / "linked.txt").symlink_to(elsewhere / "b.txt")
+    (batch / "sub" / "back").symlink_to(batch)
+    (batch / "loop.txt").symlink_to(batch / "loop.txt")
+    (tmp_path / "alias").symlink_to(batch)
+    paths = [
+        batch / "a.txt",
+        batch / "linked.txt",
+        batch / "sub" / "back" / "a.txt",
+        batch / "loop.txt",
+        tmp_path / "alias" / "a.txt",
+        tmp_path / "alias" / "sub" / "back" / "sub",
+        batch / "missing.txt",
+    ]
+    for path in paths:
+        assert real_path(path) == os.path.realpath(path), path
+    root = real_path(tmp_path / "alias")
+    assert relative_name(tmp_path / "alias" / "sub" / "back" / "a.txt", root) == "a.txt"
+    assert relative_name(batch / "linked.txt", root) is None  # its content lives elsewhere
