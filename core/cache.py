@@ -26,15 +26,24 @@ import core
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "results.sqlite"
 
+SCHEMA_VERSION = 2
+"""Kept as SQLite's user_version; a cache file of another layout is emptied and laid out anew."""
+
+_TABLES = ("meta", "files", "results", "summaries", "batch_results", "unit_groups")
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS results (
-    sha256 TEXT NOT NULL, version TEXT NOT NULL, code TEXT NOT NULL,
-    summary BLOB NOT NULL, entry BLOB NOT NULL,
+    sha256 TEXT NOT NULL, version TEXT NOT NULL, entry BLOB NOT NULL,
     PRIMARY KEY (sha256, version)
 );
+-- Apart from the entries, so that opening a batch reads only these small rows.
+CREATE TABLE IF NOT EXISTS summaries (
+    version TEXT NOT NULL, sha256 TEXT NOT NULL, summary BLOB NOT NULL,
+    PRIMARY KEY (version, sha256)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batch_results (
     folder TEXT NOT NULL, batch TEXT NOT NULL, position INTEGER NOT NULL,
     summary BLOB NOT NULL, findings BLOB NOT NULL,
@@ -110,10 +119,21 @@ class ResultCache:
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            (layout,) = self._db.execute("PRAGMA user_version").fetchone()
+            if layout != SCHEMA_VERSION:
+                with self._db:
+                    for table in _TABLES:
+                        self._db.execute(f"DROP TABLE IF EXISTS {table}")
+                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.executescript(_SCHEMA)
             # Results of older code can never be used again.
-            with self._db:
-                self._db.execute("DELETE FROM results WHERE code != ?", (code_version(),))
+            code = code_version()
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'code'").fetchone()
+            if row is None or row[0] != code:
+                with self._db:
+                    for table in ("results", "summaries", "batch_results"):
+                        self._db.execute(f"DELETE FROM {table}")
+                    self._db.execute("INSERT OR REPLACE INTO meta VALUES ('code', ?)", (code,))
 
     @classmethod
     def open(cls, folder: Path | None = None) -> ResultCache:
@@ -144,7 +164,7 @@ class ResultCache:
         found: dict[str, bytes] = {}
         with self._lock:
             cursor = self._db.execute(
-                "SELECT sha256, summary FROM results WHERE version = ?", (version,)
+                "SELECT sha256, summary FROM summaries WHERE version = ?", (version,)
             )
             for sha, summary in cursor:
                 if sha in wanted:
@@ -161,11 +181,15 @@ class ResultCache:
 
     def store(self, version: str, results: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (sha256, pickled summary, pickled entry) results."""
-        code = code_version()
+        rows = list(results)
         with self._lock, self._db:
             self._db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                ((sha, version, code, summary, entry) for sha, summary, entry in results),
+                "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
+                ((sha, version, entry) for sha, _, entry in rows),
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?)",
+                ((version, sha, summary) for sha, summary, _ in rows),
             )
 
     # Results of the cross-report checks, which depend on the whole batch.

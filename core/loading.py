@@ -85,6 +85,8 @@ class BatchLoader:
     version: str = ""
     digests: list[str | None] = field(default_factory=list)
     """Each report's sha256 once known; None for a file that cannot be read."""
+    real_paths: Sequence[str] = ()
+    """Each path's real path, when known (`FoundFiles.real_paths`): the stat index's key."""
     _uncached: dict[int, Entry] = field(default_factory=dict)
     _batch_findings: dict[int, bytes] = field(default_factory=dict)
 
@@ -144,7 +146,7 @@ class BatchLoader:
                 info = path.stat()
                 if not stat.S_ISREG(info.st_mode):
                     continue  # a pipe would block; reading it below says what it is
-                key = real_path(path)
+                key = self.real_paths[i] if self.real_paths else real_path(path)
                 seen = known.get(key)
                 if seen is not None and seen[:2] == (info.st_size, info.st_mtime_ns):
                     self.digests[i] = seen[2]

@@ -55,6 +55,8 @@ class FoundFiles:
 
     reports: tuple[Path, ...]
     skipped: tuple[tuple[Path, str], ...]
+    real_paths: tuple[str, ...] = ()
+    """Each report's real path (links and `..` resolved), as `real_path` gives it."""
 
 
 class _ReadError(Exception):
@@ -96,10 +98,10 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def relative_name(path: Path | str, root: str) -> str | None:
+def relative_name(path: Path | str, root: str, *, real: str | None = None) -> str | None:
     """The path of a file under the real folder `root`, relative to it with / separators;
-    None when the file is elsewhere."""
-    real = real_path(path)
+    None when the file is elsewhere. `real`: the file's real path, when known."""
+    real = real or real_path(path)
     prefix = root.rstrip(os.sep) + os.sep
     return Path(real[len(prefix) :]).as_posix() if real.startswith(prefix) else None
 
@@ -107,21 +109,23 @@ def relative_name(path: Path | str, root: str) -> str | None:
 class _Finder:
     def __init__(self) -> None:
         self.reports: list[Path] = []
+        self.real_paths: list[str] = []
         self.skipped: list[tuple[Path, str]] = []
         self.seen_files: dict[str, Path] = {}
         self.seen_folders: set[str] = set()
 
-    def add_file(self, path: Path) -> None:
+    def add_file(self, path: Path, real: str | None = None) -> None:
         reason = _classify(path)
         if reason is not None:
             self.skipped.append((path, reason))
             return
-        real = real_path(path)
+        real = real or real_path(path)
         if real in self.seen_files:
             self.skipped.append((path, f"same file as {self.seen_files[real]}"))
             return
         self.seen_files[real] = path
         self.reports.append(path)
+        self.real_paths.append(real)
 
     def walk(self, folder: Path) -> None:
         real = real_path(folder)
@@ -145,8 +149,10 @@ class _Finder:
             try:
                 is_dir = entry.is_dir()
                 is_file = not is_dir and entry.is_file()
+                # Not a link: its real path is the folder's plus its name, no system call.
+                real_file = None if entry.is_symlink() else os.path.join(real, entry.name)
             except OSError as exc:
-                is_dir, is_file = False, False
+                is_dir, is_file, real_file = False, False, None
                 if _classify(path) is not None:
                     self.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
                     continue
@@ -155,7 +161,7 @@ class _Finder:
             elif is_file or _classify(path) is None:
                 # Named like a report but not a regular file (a link loop, a broken link, a
                 # pipe): listed, so that reading it says what is wrong where reports are shown.
-                self.add_file(path)
+                self.add_file(path, real_file)
             elif entry.is_symlink():
                 self.skipped.append((path, "broken link: its target does not exist"))
             else:
@@ -180,7 +186,7 @@ def find_reports(paths: Sequence[Path]) -> FoundFiles:
                 finder.skipped.append((path, "no such file or folder"))
         except OSError as exc:
             finder.skipped.append((path, f"cannot be examined: {exc.strerror or exc}"))
-    return FoundFiles(tuple(finder.reports), tuple(finder.skipped))
+    return FoundFiles(tuple(finder.reports), tuple(finder.skipped), tuple(finder.real_paths))
 
 
 # ---------------------------------------------------------------------------------------------

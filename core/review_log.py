@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import hashlib
+import re
 import tomllib
 from collections import deque
 from collections.abc import Callable
@@ -62,9 +63,13 @@ def default_reviewer() -> str:
         return "reviewer"
 
 
+_UNSAFE_RE = re.compile(r"[^\w-]")
+"""Not a letter or digit (as str.isalnum() says), "_" or "-"."""
+
+
 def safe_name(text: str, *, limit: int = 40) -> str:
     """A file-name-safe slug that keeps Chinese: letters and digits, others become "_"."""
-    slug = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:limit]
+    slug = _UNSAFE_RE.sub("_", text[:limit])
     return slug.strip("_") or "_"
 
 
@@ -212,11 +217,12 @@ class ReviewLog:
         *,
         unit: str | None = None,
         year: int | None = None,
+        relative: str | None = None,
     ) -> ReportState:
         """`report_state` for a report known by its path and digest; `text` is called only when
         the annotations must be re-anchored (the content changed), so a batch can be registered
-        without holding its texts."""
-        relative = self._relative(path)
+        without holding its texts. `relative`: its batch-relative path, when known."""
+        relative = relative or self._relative(path)
         key = self._by_path.get(relative) or self._moved_from(sha256, relative)
         if key is None:
             state = ReportState(self._new_key(relative), relative, sha256, unit, year)

@@ -77,7 +77,7 @@ class Workbench:
         if cache is None:
             loader = BatchLoader.uncached(paths, rules, checks)
         else:
-            loader = BatchLoader(paths, rules, checks, cache)
+            loader = BatchLoader(paths, rules, checks, cache, real_paths=found.real_paths)
         if workers is not None:
             loader.workers = workers
         if loader.workers > 1:
@@ -85,7 +85,10 @@ class Workbench:
         bench = cls(folder, config, lang, log, loader, paths, list(found.skipped))
         bench.summaries = [None] * len(paths)
         root = real_path(folder)
-        bench.relative_paths = [relative_name(p, root) or p.as_posix() for p in paths]
+        bench.relative_paths = [
+            relative_name(p, root, real=real) or p.as_posix()
+            for p, real in zip(paths, found.real_paths, strict=True)
+        ]
         return bench
 
     # Loading (runs in a worker thread)
@@ -106,6 +109,7 @@ class Workbench:
             self.paths[index],
             summary.sha256,
             lambda: self.loader.entry(index).extraction.report.text,
+            relative=self.relative_paths[index],
             unit=summary.unit,
             year=summary.year,
         )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import core.cache
 import core.loading
 from core.batch import Entry, check_entries, load_entry
 from core.cache import ResultCache
@@ -205,3 +206,34 @@ def test_no_cache_opens_the_workbench_without_the_users_cache(tmp_path: Path) ->
     assert _with_command(["--no-cache", str(folder)]) == ["--no-cache", "review", str(folder)]
     loader = BatchLoader.uncached([], FIELD_RULES, CHECKS)
     assert loader.cache.path.parent != ResultCache.open(tmp_path / "user").path.parent
+
+
+def test_a_cache_of_an_older_layout_is_laid_out_anew(
+    batch: list[Path], tmp_path: Path, reads: list[Path]
+) -> None:
+    import sqlite3
+
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    old = sqlite3.connect(folder / "results.sqlite")
+    old.execute("CREATE TABLE results (sha256 TEXT, version TEXT, code TEXT, summary BLOB)")
+    old.execute("INSERT INTO results VALUES ('x', 'y', 'z', x'00')")
+    old.commit()
+    old.close()
+    before = _summaries(_loader(batch, folder))
+    reads.clear()
+    assert _summaries(_loader(batch, folder)) == before
+    assert reads == []
+
+
+def test_results_of_other_code_are_dropped(
+    batch: list[Path], tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _summaries(_loader(batch, tmp_path / "cache"))
+    reads.clear()
+    monkeypatch.setattr(core.cache, "code_version", lambda: "another")
+    again = _loader(batch, tmp_path / "cache")
+    (count,) = again.cache._db.execute("SELECT count(*) FROM summaries").fetchone()
+    assert count == 0
+    _summaries(again)
+    assert len(reads) == len(batch)
