@@ -115,6 +115,8 @@ class Check:
     run: Callable[[Context], Iterable[Issue]]
     arithmetic: bool = False
     """Re-run when looking for a single correction that explains several findings."""
+    cross_report: bool = False
+    """Compares the report with the rest of the batch: runs only when the batch is given."""
 
 
 def num(value: Decimal | int | None) -> str:

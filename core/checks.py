@@ -157,6 +157,7 @@ CHECKS: tuple[Check, ...] = (
         "文中出现批次中另一单位“{other}”（{count}处）",
         "The text names another unit of the batch, \u201c{other}\u201d ({count}×)",
         checks_text.other_units_named,
+        cross_report=True,
     ),
     Check(
         "copied_text",
@@ -167,6 +168,7 @@ CHECKS: tuple[Check, ...] = (
         "{count} passage(s), {chars} characters, identical to the report of {other} "
         "(template text common to many reports excluded)",
         checks_text.copied_passages,
+        cross_report=True,
     ),
     Check(
         "year_mismatch",
@@ -241,11 +243,49 @@ def run_checks(
     ctx = Context(extraction, figures, config, Decimal(0), batch, position)
     raised = [(check, issue) for check in _enabled(config) for issue in _run(check, ctx)]
     hints = _root_cause_hints(ctx, raised)
-    findings = [
-        _finding(check, issue, ctx, hints.get(_key(check, issue))) for check, issue in raised
+    return _ordered(
+        [_finding(check, issue, ctx, hints.get(_key(check, issue))) for check, issue in raised]
+    )
+
+
+def add_cross_report_findings(
+    extraction: Extraction,
+    findings: Sequence[Finding],
+    *,
+    config: CheckConfig = DEFAULT_CHECK_CONFIG,
+    batch: BatchIndex,
+    position: int,
+) -> list[Finding]:
+    """What `run_checks` gives with the batch, from what it gave without: the findings of the
+    cross-report checks added, the others not worked out again. (Those checks are not
+    arithmetic, so no root-cause hint changes.)"""
+    if extraction.report.error:
+        return []
+    figures = {f.field: f for f in extraction.figures}
+    ctx = Context(extraction, figures, config, Decimal(0), batch, position)
+    added = [
+        _finding(check, issue, ctx, None)
+        for check in _enabled(config)
+        if check.cross_report
+        for issue in _run(check, ctx)
     ]
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(findings, key=lambda f: (order[f.severity], f.spans[0] if f.spans else (0, 0)))
+    return _ordered([*findings, *added])
+
+
+_SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+_CHECK_ORDER = {c.id: i for i, c in enumerate(CHECKS)}
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    """Most severe first, then in text order; ties in the order of the check table."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            _SEVERITY_ORDER[f.severity],
+            f.spans[0] if f.spans else (0, 0),
+            _CHECK_ORDER.get(f.check, len(_CHECK_ORDER)),
+        ),
+    )
 
 
 def check_batch(

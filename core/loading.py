@@ -25,7 +25,7 @@ from typing import Any
 from core.batch import Entry, load_entry
 from core.cache import ResultCache, batch_version, dumps, loads, results_version
 from core.check_context import CheckConfig
-from core.checks import run_checks
+from core.checks import add_cross_report_findings
 from core.copying import index_batch
 from core.models import Extraction, Report
 from core.reading import real_path
@@ -289,21 +289,21 @@ def _check_batch(
     report in memory at a time."""
     cache = ResultCache(cache_path)
 
-    def extractions() -> Iterator[Extraction]:
+    def entries() -> Iterator[Entry]:
         for i, digest in enumerate(digests):
             blob = uncached.get(i) or (cache.entry(version, digest) if digest else None)
-            if blob is None:
-                yield Extraction(_missing_report(i))
-            else:
-                yield loads(blob).extraction
+            yield Entry(Extraction(_missing_report(i))) if blob is None else loads(blob)
 
     index = index_batch(
-        ((ex.unit, ex.report.text) for ex in extractions()),
+        ((e.extraction.unit, e.extraction.report.text) for e in entries()),
         template_reports=checks.template_reports,
     )
     results = []
-    for position, ex in enumerate(extractions()):
-        entry = Entry(ex, tuple(run_checks(ex, config=checks, batch=index, position=position)))
+    for position, entry in enumerate(entries()):
+        findings = add_cross_report_findings(
+            entry.extraction, entry.findings, config=checks, batch=index, position=position
+        )
+        entry = Entry(entry.extraction, tuple(findings))
         results.append((position, dumps(Summary.of(entry)), dumps(entry.findings)))
     cache.close()
     return results
