@@ -81,6 +81,14 @@ PROBLEMS: dict[str, str] = {
         "{path}：{source} 中 fields.patterns.{field} 的正则表达式 {pattern} 运行超过 {seconds} 秒，"
         "已弃用（仍按内置写法提取）"
     ),
+    # Warnings of a report that was read (Report.warnings)
+    "page {page}: no text on this page (scanned image? needs OCR)": (
+        "第 {page} 页没有文字（是扫描件？需要文字识别 OCR）"
+    ),
+    "page {page}: unmapped glyphs: text cannot be read (needs OCR)": (
+        "第 {page} 页的字形无法映射为文字（需要文字识别 OCR）"
+    ),
+    "encoding uncertain: read as {encoding} ({how})": "编码不能确定：按 {encoding} 读取（{how}）",
 }
 """English template → Chinese template."""
 

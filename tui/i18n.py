@@ -100,6 +100,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "报告文件已被删除或移走，判断仍保存在审阅记录中",
         "The report file was deleted or moved; its decisions stay in the log",
     ),
+    "reading_notes": ("读取提示", "Reading notes"),
     "nothing_to_undo": ("没有可撤销的操作", "Nothing to undo"),
     "undone": ("已撤销", "Undone"),
     "copied": ("已复制到剪贴板", "Copied to the clipboard"),

@@ -43,3 +43,10 @@ def report_gone(node: DOMNode, relative_path: str, lang: str) -> None:
     """Say a report's file is no longer where it was read from; its decisions are kept."""
     message = inert(f"{t('report_gone', lang)}: {relative_path}")
     node.app.notify(message, severity="warning", timeout=10, markup=False)
+
+
+def reading_notes(node: DOMNode, notes: list[str], lang: str) -> None:
+    """Say what reading the report could not be sure of (an encoding guessed, a PDF page
+    without text, a pattern of config.toml left out): its figures may be incomplete."""
+    message = inert(f"{t('reading_notes', lang)}:\n" + "\n".join(notes))
+    node.app.notify(message, severity="warning", timeout=15, markup=False)

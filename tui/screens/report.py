@@ -20,9 +20,10 @@ from core.decisions import annotation_on, decide_figure, decide_finding, decide_
 from core.findings_output import SEVERITY_LABELS, arithmetic_line
 from core.models import Figure, Finding
 from core.output import field_label
+from core.problems import translate
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, Target, label
 from tui.i18n import localise_bindings, t, verdict_width
-from tui.notices import report_gone, save_failed
+from tui.notices import reading_notes, report_gone, save_failed
 from tui.screens.note import NoteScreen
 from tui.widgets.inputs import still_input
 from tui.widgets.source_view import SourceView
@@ -112,6 +113,8 @@ class ReportScreen(Screen[None]):
         self._fill_tables()
         self._show_title()
         self._tell_if_gone()
+        if self._reading_notes():
+            reading_notes(self, self._reading_notes(), lang)
         # Where to resume next time: a small file written off the UI thread.
         log, path = self.workbench.log, self.entry.path
         self.run_worker(lambda: log.remember_report(path), thread=True, group="remember")
@@ -171,6 +174,11 @@ class ReportScreen(Screen[None]):
         state = self.workbench.state(self.index)
         return annotation_on(state, target) if state else None
 
+    def _reading_notes(self) -> list[str]:
+        """What reading the report was not sure of, in the reviewer's language."""
+        ex = self.entry.extraction
+        return [translate(w, self.lang) for w in (*ex.report.warnings, *ex.warnings)]
+
     def _show_title(self) -> None:
         ex = self.entry.extraction
         state = self.workbench.state(self.index)
@@ -186,6 +194,8 @@ class ReportScreen(Screen[None]):
         for severity, n in counts:
             if n:
                 title.append(f"  {SEVERITY_LABELS[lang][severity]} {n}", SEVERITY_STYLES[severity])
+        if notes := self._reading_notes():
+            title.append(f"  {t('reading_notes', lang)} {len(notes)}", "yellow")
         title.append(f"  {inert(self.workbench.relative_paths[self.index])}", "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#report-title", Static).update(title)
