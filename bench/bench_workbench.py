@@ -36,11 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from core.batch import SORTS  # noqa: E402
 from core.cache import ResultCache  # noqa: E402
 from core.config import Config  # noqa: E402
 from core.review_log import ReviewLog  # noqa: E402
 from tui.app import JixiaoApp  # noqa: E402
-from tui.screens.batch import BatchScreen  # noqa: E402
+from tui.screens.batch import STATUS_FILTERS, BatchScreen  # noqa: E402
 from tui.screens.report import ReportScreen  # noqa: E402
 from tui.workbench import Workbench  # noqa: E402
 
@@ -82,23 +83,37 @@ async def _keypresses(folder: Path, cache: Path, log: Path, keys: int) -> dict[s
     app = _app(folder, cache, log)
     costs: dict[str, list[float]] = {}
 
-    async def measure(name: str, key: str) -> None:
+    async def measure(name: str, key: str, presses: int = keys) -> None:
         spent = []
-        for _ in range(keys):
+        for _ in range(presses):
             before = time.process_time()
             await pilot.press(key)
             await pilot.pause()
             spent.append((time.process_time() - before) * 1000)
-        costs[name] = spent
+        costs[name] = costs.get(name, []) + spent
 
     async with app.run_test(size=SIZE) as pilot:
-        while not isinstance(app.screen, BatchScreen):
-            await pilot.pause(0.01)
         while not app.workbench.batch_checked:
             await asyncio.sleep(0.05)
         await pilot.pause(0.5)
+        while not isinstance(app.screen, BatchScreen):  # the app resumed on the last report
+            await pilot.press("escape")
+            await pilot.pause(0.1)
         await measure("listing: down", "down")
         await measure("listing: page down", "pagedown")
+        # Keys that lay the whole listing out again: fewer presses, whole cycles of the sort
+        # orders and status filters, so the listing ends as it began.
+        few = max(8, keys // 10)
+        await measure("listing: sort (o)", "o", len(SORTS) * max(1, few // len(SORTS)))
+        cycle = len(STATUS_FILTERS)
+        await measure("listing: status filter (s)", "s", cycle * max(1, few // cycle))
+        await measure("listing: next unreviewed (g)", "g", few)
+        await pilot.press("slash")
+        for _ in range(few // 2):
+            await measure("listing: filter typing", "县", 1)
+            await measure("listing: filter typing", "backspace", 1)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("enter")
         while not isinstance(app.screen, ReportScreen):
             await pilot.pause(0.01)
