@@ -8,6 +8,9 @@ those characters once per text, and tries the pattern only there. The matches ar
 those of `finditer`: `pattern.match(text, pos)` sees the text before `pos` (lookbehinds, ``^``),
 and a pattern whose first characters cannot be listed (or that can match empty) falls back to
 `finditer`.
+
+`scan` and `scan_near` do the same for one pattern: from its first characters, or around a
+word every match contains.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
@@ -29,8 +33,15 @@ _MAX_RANGE = 64
 def first_chars(pattern: str) -> frozenset[str] | None:
     """The characters a match of `pattern` can begin with, or None when they cannot be listed
     (a wildcard or a class, or a pattern that can match the empty string)."""
+    return _first_chars(pattern, 0)
+
+
+def _first_chars(pattern: str, flags: int) -> frozenset[str] | None:
     try:
-        chars, nullable = _first(sre_parse.parse(pattern))
+        parsed = sre_parse.parse(pattern, flags)
+        if parsed.state.flags & re.IGNORECASE:
+            raise _Unlisted  # case folding: the characters would be more than those written
+        chars, nullable = _first(parsed)
     except _Unlisted:
         return None
     return None if nullable else frozenset(chars)
@@ -126,3 +137,82 @@ class Scanner:
             yield match
             end = match.end()
             i = bisect_left(starts, end, i + 1)
+
+
+@lru_cache(maxsize=128)
+def _starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """Where `scan` tries the pattern, or None to leave it to `finditer`: when the first
+    characters cannot be listed, or when the engine skips ahead on its own (the pattern opens
+    with a character, a class, or alternatives that each open with a character)."""
+    if _engine_skips(sre_parse.parse(pattern.pattern, pattern.flags)):
+        return None
+    chars = _first_chars(pattern.pattern, pattern.flags)
+    return None if chars is None else re.compile(_char_class(chars))
+
+
+def _engine_skips(items: Any) -> bool:
+    while items and items[0][0] is sre.SUBPATTERN:
+        items = items[0][1][-1]
+    if not items:
+        return False
+    op, arg = items[0]
+    if op is sre.BRANCH:
+        return all(branch and branch[0][0] is sre.LITERAL for branch in arg[1])
+    return op is sre.LITERAL or op is sre.IN
+
+
+def _char_class(chars: frozenset[str]) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of `pattern.finditer(text)`, tried only where one of the characters a match
+    can begin with occurs: faster for a pattern the regex engine cannot skip ahead in (one that
+    opens with a lookbehind or an optional word), as long as those characters are rare."""
+    starts = _starts(pattern)
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    end = 0
+    for at in starts.finditer(text):
+        if at.start() < end:
+            continue
+        match = pattern.match(text, at.start())
+        if match is not None:
+            yield match
+            end = match.end()  # never empty: a pattern that can match empty is not listed
+
+
+@lru_cache(maxsize=32)
+def _anchor(anchor: str) -> re.Pattern[str]:
+    low, high = sre_parse.parse(anchor).getwidth()
+    if low != high or low == 0:
+        raise ValueError(f"an anchor must have a fixed, non-zero width: {anchor!r}")
+    return re.compile(anchor)
+
+
+def scan_near(
+    pattern: re.Pattern[str], text: str, anchor: str, *, before: int, after: int
+) -> Iterator[re.Match[str]]:
+    """The matches of `pattern.finditer(text)`, looked for only around the occurrences of
+    `anchor` (a word or a character class).
+
+    Exact when `pattern` never matches empty, every match of it contains an occurrence of
+    `anchor` that begins at most `before` characters after the match does, the match ends at
+    most `after` characters past that occurrence, and no negative lookahead, ``\\b`` or ``$``
+    of it looks further. (Lookbehinds and ``^`` see the whole text.) Then no match begins
+    more than `before` characters ahead of the next occurrence, and one that begins at or
+    before it ends within `before + after` characters of it.
+    """
+    word = _anchor(anchor)
+    size, end = len(text), 0
+    found = word.search(text)
+    while found is not None:
+        at = found.start()
+        match = pattern.search(text, max(end, at - before), min(size, found.end() + before + after))
+        if match is not None and match.start() <= at:
+            yield match
+            end = match.end()
+            found = word.search(text, end)
+        else:
+            found = word.search(text, at + 1)

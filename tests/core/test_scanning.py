@@ -6,10 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from core import checks_text, identity
 from core.extract import _compiled
 from core.rules import FIELD_RULES
-from core.scanning import Scanner, first_chars
+from core.scanning import Scanner, first_chars, scan, scan_near
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
 
@@ -51,3 +54,107 @@ def test_matches_are_finditers_on_every_sample_and_pattern():
         for i, pattern in enumerate(patterns):
             got = [m.span() for m in scanner.finditer(i, text, positions)]
             assert got == [m.span() for m in pattern.finditer(text)], pattern.pattern
+
+
+# ---- scan and scan_near: one pattern, the same matches as finditer ----------------------
+
+SAMPLE_TEXTS = [p.read_text("utf-8") for p in sorted(SAMPLES.rglob("*.txt"))]
+SCANNED = [
+    checks_text._SELF_REF_RE,
+    checks_text._BARE_LEVEL_RE,
+    *(rule.pattern for rule in checks_text.RESIDUE_RULES if not rule.head_only),
+    *(re.compile(p) for p in TRICKY),
+]
+NEAR = [
+    (identity._TOWN_RE, identity.TOWN_NEAR),
+    (checks_text._TOWN_LEADERSHIP_RE, checks_text.TOWN_LEADERSHIP_NEAR),
+    *((rule.pattern, rule.near) for rule in checks_text.RESIDUE_RULES if rule.near),
+]
+# Matches as long as the declared reach allows, and crowded ones.
+LONGEST = [
+    "某某某某某某某某某某自治县某某某某某某街道人民政府",
+    "甲，东风红石街道党工委、办事处",
+    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十范本",
+    "我镇我乡自我镇全镇全镇镇县财政局，区财政局",
+]
+# Text made of the words these patterns are built from, so that matches crowd and overlap.
+WORDS = st.sampled_from(
+    ["我", "本", "全", "自", "镇", "乡", "街道", "苏木", "局", "村", "级", "区", "县", "市", "旗",
+     "自治县", "财政局", "党委", "党工委", "、", "和", "政府", "人民政府", "办事处", "范本", "××",
+     "X", "月", "日", "东", "红石", "东风", "，", "。", "\n", " ", "年", "实有", "（办、委）", "："]
+)  # fmt: skip
+WORDY = st.lists(WORDS, max_size=60).map("".join)
+
+
+def spans(matches):
+    return [(m.span(), m.group()) for m in matches]
+
+
+@pytest.mark.parametrize("pattern", SCANNED, ids=lambda p: p.pattern[:24])
+def test_scan_is_finditer_on_the_samples(pattern):
+    for text in [*SAMPLE_TEXTS, *LONGEST, ""]:
+        assert spans(scan(pattern, text)) == spans(pattern.finditer(text))
+
+
+@pytest.mark.parametrize(("pattern", "near"), NEAR, ids=lambda x: str(x)[:24])
+def test_scan_near_is_finditer_on_the_samples(pattern, near):
+    anchor, before, after = near
+    for text in [*SAMPLE_TEXTS, *LONGEST, ""]:
+        got = scan_near(pattern, text, anchor, before=before, after=after)
+        assert spans(got) == spans(pattern.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORDY)
+def test_scan_and_scan_near_are_finditer_on_crowded_text(text):
+    for pattern in SCANNED:
+        assert spans(scan(pattern, text)) == spans(pattern.finditer(text)), pattern.pattern
+    for pattern, (anchor, before, after) in NEAR:
+        got = scan_near(pattern, text, anchor, before=before, after=after)
+        assert spans(got) == spans(pattern.finditer(text)), pattern.pattern
+
+
+# Small patterns over a small alphabet: overlapping and hidden matches at every turn.
+TOY_TEXT = st.text(alphabet="xyz\n", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TOY_TEXT)
+def test_scan_is_finditer_on_toy_patterns(text):
+    for pattern in (r"(?:y)?yy", r"(?<!x)y+z?", r"(?:xy|y)(?!z)", r"(?:z\n)?x[xy]*"):
+        compiled = re.compile(pattern)
+        assert spans(scan(compiled, text)) == spans(compiled.finditer(text)), pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(TOY_TEXT)
+def test_scan_near_is_finditer_on_toy_patterns(text):
+    toys = [
+        (r"x[^\n]{0,3}?yz?", "y", 4, 1),
+        (r"[xz][^\n]{0,3}y(?:zz|z)?x?", "y", 4, 3),
+        (r"(?<=\n)x{1,2}?y{1,3}", "xy", 1, 2),
+    ]
+    for pattern, anchor, before, after in toys:
+        compiled = re.compile(pattern)
+        got = scan_near(compiled, text, anchor, before=before, after=after)
+        assert spans(got) == spans(compiled.finditer(text)), pattern
+
+
+def test_scan_near_needs_the_reach_it_is_told():
+    """A reach too short misses matches: the bounds declared are what makes it exact."""
+    text = LONGEST[0]
+    assert spans(identity._TOWN_RE.finditer(text))[0][0] == (0, len(text))
+    short = spans(scan_near(identity._TOWN_RE, text, "[县市区旗]", before=11, after=12))
+    assert short[0][0] == (1, len(text))
+
+
+def test_first_chars_of_a_case_folding_pattern_are_not_listed():
+    assert first_chars("(?i)xx") is None
+    assert first_chars("xx") == frozenset("x")
+    pattern = re.compile("(?:年)?xx", re.IGNORECASE)
+    assert spans(scan(pattern, "年XX xx")) == [((0, 3), "年XX"), ((4, 6), "xx")]
+
+
+def test_an_anchor_must_have_a_fixed_width():
+    with pytest.raises(ValueError, match="fixed"):
+        list(scan_near(re.compile("a"), "a", "a+", before=0, after=0))
