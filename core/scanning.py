@@ -1,4 +1,4 @@
-"""Many patterns over one text, fast: each tried only where its first character occurs.
+"""Many patterns over one text, fast: each tried only where its first characters occur.
 
 `pattern.finditer(text)` tries the pattern at every position of the text; label patterns that
 open with optional words (``(?:年末)?实有人数``) get none of the regex engine's prefix
@@ -98,36 +98,119 @@ def _class_chars(items: Any) -> set[str]:
     return chars
 
 
+def first_pairs(pattern: str) -> frozenset[str] | None:
+    """The first two characters of every match of `pattern` (a superset), or None when they
+    cannot be listed (as for `first_chars`) or a match can be shorter than two."""
+    try:
+        parsed = sre_parse.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            raise _Unlisted
+        heads = _heads(parsed, 2)
+    except _Unlisted:
+        return None
+    return frozenset(heads) if all(len(h) == 2 for h in heads) else None
+
+
+def _heads(items: Any, size: int) -> set[str]:
+    """How a match of this sequence can begin: its first `size` characters, or the whole match
+    when it is shorter."""
+    done: set[str] = set()
+    open_ = {""}  # whole matches of the items so far, shorter than `size`
+    for op, arg in items:
+        grown: set[str] = set()
+        for head in open_:
+            for tail in _item_heads(op, arg, size - len(head)):
+                (done if len(head) + len(tail) == size else grown).add(head + tail)
+        open_ = grown
+    return done | open_
+
+
+def _item_heads(op: Any, arg: Any, size: int) -> set[str]:
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op is sre.IN:
+        return _class_chars(arg)
+    if op is sre.SUBPATTERN:
+        return _heads(arg[-1], size)
+    if op is sre.BRANCH:
+        return set().union(*(_heads(branch, size) for branch in arg[1]))
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+        low, high, body = arg
+        found: set[str] = set()
+        open_ = {""}  # whole matches of `count` repetitions, shorter than `size`
+        most = min(high, low + size)  # past low + size repetitions, some are empty
+        for count in range(most + 1):
+            if count >= low:
+                found |= open_
+            if count == most:
+                break
+            grown: set[str] = set()
+            for head in open_:
+                for tail in _heads(body, size - len(head)):
+                    (found if len(head) + len(tail) == size else grown).add(head + tail)
+            open_ = grown
+        return found
+    if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+        return {""}  # zero-width
+    raise _Unlisted
+
+
 class Scanner:
-    """Finds the matches of several patterns in one text, as `finditer` would."""
+    """Finds the matches of several patterns in one text, as `finditer` would.
+
+    A pattern is tried where the first two characters of a match occur (``年末`` or ``实有``
+    for ``(?:年末)?实有人数``, not every 年), else where its first character occurs. One pass
+    of the regex engine over the text finds all those places for all the patterns."""
 
     def __init__(self, patterns: Sequence[re.Pattern[str] | TimedPattern]) -> None:
         self.patterns = tuple(patterns)
-        # A user's pattern (config.toml) runs on its own, under its time limit.
-        self.firsts = tuple(
-            first_chars(p.pattern) if isinstance(p, re.Pattern) else None for p in self.patterns
-        )
-        wanted = set().union(*(f for f in self.firsts if f is not None))
-        self._wanted = re.compile(
-            "[" + "".join(re.escape(c) for c in sorted(wanted)) + "]" if wanted else "(?!)"
-        )
+        self._by_char: dict[str, list[int]] = {}
+        self._by_pair: dict[str, list[int]] = {}
+        self._listed: list[bool] = []
+        for index, pattern in enumerate(self.patterns):
+            # A user's pattern (config.toml) runs on its own, under its time limit.
+            source = pattern.pattern if isinstance(pattern, re.Pattern) else None
+            pairs = None if source is None else first_pairs(source)
+            chars = None if source is None or pairs is not None else first_chars(source)
+            for pair in pairs or ():
+                self._by_pair.setdefault(pair, []).append(index)
+            for char in chars or ():
+                self._by_char.setdefault(char, []).append(index)
+            self._listed.append(pairs is not None or chars is not None)
+        seconds: dict[str, set[str]] = {}
+        for pair in self._by_pair:
+            seconds.setdefault(pair[0], set()).add(pair[1])
+        # A character some pattern starts with, or one followed by a second character some
+        # pattern starts with: one alternative per first character, so the engine skips ahead.
+        branches = [re.escape(c) for c in sorted(self._by_char)]
+        branches += [
+            re.escape(c) + "(?=" + _char_class(frozenset(after)) + ")"
+            for c, after in sorted(seconds.items())
+            if c not in self._by_char
+        ]
+        self._wanted = re.compile("|".join(branches) if branches else "(?!)")
 
-    def positions(self, text: str) -> dict[str, list[int]]:
-        """Where each wanted character occurs in the text, in order."""
-        found: dict[str, list[int]] = {}
+    def positions(self, text: str) -> list[list[int]]:
+        """Where each pattern may match in the text, in order."""
+        found: list[list[int]] = [[] for _ in self.patterns]
+        by_char, by_pair = self._by_char, self._by_pair
         for match in self._wanted.finditer(text):
-            found.setdefault(match.group(), []).append(match.start())
+            at = match.start()
+            for index in by_char.get(text[at], ()):
+                found[index].append(at)
+            for index in by_pair.get(text[at : at + 2], ()):
+                found[index].append(at)
         return found
 
     def finditer(
-        self, index: int, text: str, positions: dict[str, list[int]]
+        self, index: int, text: str, positions: list[list[int]]
     ) -> Iterator[re.Match[str] | regex.Match[str]]:
         """The matches of pattern `index` in `text`, exactly as `finditer` gives them."""
-        pattern, firsts = self.patterns[index], self.firsts[index]
-        if firsts is None or not isinstance(pattern, re.Pattern):
+        pattern = self.patterns[index]
+        if not self._listed[index] or not isinstance(pattern, re.Pattern):
             yield from pattern.finditer(text)
             return
-        starts = sorted(at for ch in firsts for at in positions.get(ch, ()))
+        starts = positions[index]
         i, end = 0, 0
         while i < len(starts):
             match = pattern.match(text, starts[i])

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from core import checks_sums, checks_text, identity
 from core.extract import _compiled
 from core.rules import FIELD_RULES
-from core.scanning import Scanner, first_chars, scan, scan_near
+from core.scanning import Scanner, first_chars, first_pairs, scan, scan_near
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_reports"
 
@@ -34,6 +34,28 @@ def test_first_chars(pattern, firsts):
     assert first_chars(pattern) == expected
 
 
+@pytest.mark.parametrize(
+    ("pattern", "pairs"),
+    [
+        (r"(?:年[末未底])?实有(?:人员)?", ["实有", "年底", "年未", "年末"]),
+        (r"(?<![项目基本])决算(?:支出)?数", ["决算"]),
+        (r"[“\"]?三公", ['"三', "“三", "三公"]),
+        (r"(?:x?)*yz", ["xx", "xy", "yz"]),
+        (r"a{1,2}b", ["aa", "ab"]),
+        (r"(?:ab){2}", ["ab"]),
+        (r"(?m)^合计", ["合计"]),
+        (r"a{0,3}b", None),  # "b" alone: shorter than two
+        (r"ab|c", None),
+        (r"x(?:ab)?", None),
+        (r"\d+万元", None),  # a category: not listed
+        (r"(?i)ab", None),  # case folding
+    ],
+)
+def test_first_pairs(pattern, pairs):
+    expected = None if pairs is None else frozenset(pairs)
+    assert first_pairs(pattern) == expected
+
+
 TRICKY = [
     r"(?<![一般公共预算政府性基金])财政拨款(?:预算)?收入",
     r"(?<=其中)一般公共预算(?:财政拨款)?收入",
@@ -41,6 +63,8 @@ TRICKY = [
     r"年年|年",
     r"\d+万元",
     r"(?:年末)?",
+    r"a{0,3}b|年{2}",
+    r"[“\"]?三公经费",
 ]
 
 
@@ -54,6 +78,32 @@ def test_matches_are_finditers_on_every_sample_and_pattern():
         for i, pattern in enumerate(patterns):
             got = [m.span() for m in scanner.finditer(i, text, positions)]
             assert got == [m.span() for m in pattern.finditer(text)], pattern.pattern
+
+
+_WORDING_PIECES = {
+    w for rule in FIELD_RULES for w in re.findall(r"[\u4e00-\u9fff]{1,3}", "".join(rule.wordings))
+}
+LABEL_WORDS = st.sampled_from(
+    [*sorted(_WORDING_PIECES), "“", '"', "\n", "其中", "0", "12", "a", "b", "年年"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LABEL_WORDS, max_size=40).map("".join))
+def test_scanner_is_finditer_on_text_crowded_with_label_words(text):
+    patterns = [p for _, p, _ in _compiled(FIELD_RULES)] + [re.compile(p) for p in TRICKY]
+    scanner = _scanner(patterns)
+    positions = scanner.positions(text)
+    for i, pattern in enumerate(patterns):
+        got = [m.span() for m in scanner.finditer(i, text, positions)]
+        assert got == [m.span() for m in pattern.finditer(text)], pattern.pattern
+
+
+_SCANNERS: dict[int, Scanner] = {}
+
+
+def _scanner(patterns):
+    return _SCANNERS.setdefault(len(patterns), Scanner(patterns))
 
 
 # ---- scan and scan_near: one pattern, the same matches as finditer ----------------------
