@@ -46,7 +46,7 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
     ),
     ResidueRule(re.compile(r"内容主要包括"), "模板填写说明", "template instruction"),
     ResidueRule(re.compile(r"简[介要述]如何"), "模板填写说明", "template instruction"),
-    ResidueRule(_SELF_PLACEHOLDER_RE, "模板占位词", "template placeholder"),
+    ResidueRule(_SELF_PLACEHOLDER_RE, "模板占位词", "template placeholder", near=("办、委", 3, 1)),
     ResidueRule(
         re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|[X×][ \t]*月[ \t]*[X×][ \t]*日"),
         "模板占位符",
@@ -59,7 +59,12 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
         "单位名称空白",
         "blank unit name",
     ),
-    ResidueRule(re.compile(r"[（(【\[]单位名称[）)】\]]"), "模板占位词", "template placeholder"),
+    ResidueRule(
+        re.compile(r"[（(【\[]单位名称[）)】\]]"),
+        "模板占位词",
+        "template placeholder",
+        near=("单位名称", 1, 1),
+    ),
 )
 # "按照区财政局…" in a county's report: the template came from a district (or the reverse).
 _BARE_LEVEL_RE = re.compile(r"(?:^|(?<=[按照向报送经由和及与、，,。；：:\s（(]))([区县])财政局")
@@ -230,7 +235,7 @@ def year_claims(ctx: Context) -> Iterator[Issue]:
         return
     spans: dict[int, list[tuple[int, int]]] = {}
     for pattern in _YEAR_CLAIM_RES:
-        for match in pattern.finditer(ctx.text):
+        for match in scan(pattern, ctx.text):
             claimed = int(match.group(1))
             if claimed != year:
                 spans.setdefault(claimed, []).append(match.span())

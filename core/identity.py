@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from core.scanning import scan_near
+from core.scanning import scan, scan_near
 
 _YEAR = r"(20[0-9]{2}|19[0-9]{2})"
 _LABELLED_YEAR_RE = re.compile(rf"(?:评价|考评|绩效|预算)年度\s*[:：]?\s*{_YEAR}")
@@ -61,7 +61,7 @@ def find_year(text: str, path: Path | None = None) -> int | None:
 
 def find_unit(text: str, path: Path | None = None) -> str | None:
     """The evaluated unit as the report names it at its most complete."""
-    labelled = _LABELLED_UNIT_RE.search(text[:3000])
+    labelled = next(scan(_LABELLED_UNIT_RE, text[:3000]), None)
     if labelled and is_unit_name(labelled.group("name")):
         return labelled.group("name")
     head = _head_lines(text)

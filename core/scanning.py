@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -101,8 +101,12 @@ def _class_chars(items: Any) -> set[str]:
 def first_pairs(pattern: str) -> frozenset[str] | None:
     """The first two characters of every match of `pattern` (a superset), or None when they
     cannot be listed (as for `first_chars`) or a match can be shorter than two."""
+    return _first_pairs(pattern, 0)
+
+
+def _first_pairs(pattern: str, flags: int) -> frozenset[str] | None:
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = sre_parse.parse(pattern, flags)
         if parsed.state.flags & re.IGNORECASE:
             raise _Unlisted
         heads = _heads(parsed, 2)
@@ -177,18 +181,7 @@ class Scanner:
             for char in chars or ():
                 self._by_char.setdefault(char, []).append(index)
             self._listed.append(pairs is not None or chars is not None)
-        seconds: dict[str, set[str]] = {}
-        for pair in self._by_pair:
-            seconds.setdefault(pair[0], set()).add(pair[1])
-        # A character some pattern starts with, or one followed by a second character some
-        # pattern starts with: one alternative per first character, so the engine skips ahead.
-        branches = [re.escape(c) for c in sorted(self._by_char)]
-        branches += [
-            re.escape(c) + "(?=" + _char_class(frozenset(after)) + ")"
-            for c, after in sorted(seconds.items())
-            if c not in self._by_char
-        ]
-        self._wanted = re.compile("|".join(branches) if branches else "(?!)")
+        self._wanted = _places(self._by_char, self._by_pair)
 
     def positions(self, text: str) -> list[list[int]]:
         """Where each pattern may match in the text, in order."""
@@ -222,6 +215,22 @@ class Scanner:
             i = bisect_left(starts, end, i + 1)
 
 
+def _places(chars: Iterable[str], pairs: Iterable[str]) -> re.Pattern[str]:
+    """Where any of these characters occurs, or the first of any of these pairs: one
+    alternative per first character, so that the engine skips ahead to them."""
+    seconds: dict[str, set[str]] = {}
+    for pair in pairs:
+        seconds.setdefault(pair[0], set()).add(pair[1])
+    firsts = set(chars)
+    branches = [re.escape(c) for c in sorted(firsts)]
+    branches += [
+        re.escape(c) + "(?=" + _char_class(frozenset(after)) + ")"
+        for c, after in sorted(seconds.items())
+        if c not in firsts
+    ]
+    return re.compile("|".join(branches) if branches else "(?!)")
+
+
 @lru_cache(maxsize=128)
 def _starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """Where `scan` tries the pattern, or None to leave it to `finditer`: when the first
@@ -229,8 +238,11 @@ def _starts(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     with a character, a class, or alternatives that each open with a character)."""
     if _engine_skips(sre_parse.parse(pattern.pattern, pattern.flags)):
         return None
+    pairs = _first_pairs(pattern.pattern, pattern.flags)
+    if pairs is not None:
+        return _places((), pairs)
     chars = _first_chars(pattern.pattern, pattern.flags)
-    return None if chars is None else re.compile(_char_class(chars))
+    return None if chars is None else _places(chars, ())
 
 
 def _engine_skips(items: Any) -> bool:
@@ -249,9 +261,10 @@ def _char_class(chars: frozenset[str]) -> str:
 
 
 def scan(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """The matches of `pattern.finditer(text)`, tried only where one of the characters a match
-    can begin with occurs: faster for a pattern the regex engine cannot skip ahead in (one that
-    opens with a lookbehind or an optional word), as long as those characters are rare."""
+    """The matches of `pattern.finditer(text)`, tried only where the first two characters of a
+    match occur (or the first, as in `Scanner`): faster for a pattern the regex engine cannot
+    skip ahead in (one that opens with a lookbehind or an optional word), as long as those
+    characters are rare."""
     starts = _starts(pattern)
     if starts is None:
         yield from pattern.finditer(text)

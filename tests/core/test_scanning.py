@@ -112,6 +112,8 @@ SAMPLE_TEXTS = [p.read_text("utf-8") for p in sorted(SAMPLES.rglob("*.txt"))]
 SCANNED = [
     checks_text._SELF_REF_RE,
     checks_text._BARE_LEVEL_RE,
+    *checks_text._YEAR_CLAIM_RES,
+    identity._LABELLED_UNIT_RE,
     *(rule.pattern for rule in checks_text.RESIDUE_RULES if not rule.head_only),
     *(re.compile(p) for p in TRICKY),
 ]
@@ -126,12 +128,15 @@ LONGEST = [
     "甲，东风红石街道党工委、办事处",
     "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十范本",
     "我镇我乡自我镇全镇全镇镇县财政局，区财政局",
+    "本局（办、委）我局(办、委)（单位名称）【单位名称]",
+    "上2023年度部门整体绩效自评，2024 年 本单位全年整体支出绩效评价，单位名称：某镇",
 ]
 # Text made of the words these patterns are built from, so that matches crowd and overlap.
 WORDS = st.sampled_from(
     ["我", "本", "全", "自", "镇", "乡", "街道", "苏木", "局", "村", "级", "区", "县", "市", "旗",
      "自治县", "财政局", "党委", "党工委", "、", "和", "政府", "人民政府", "办事处", "范本", "××",
-     "X", "月", "日", "东", "红石", "东风", "，", "。", "\n", " ", "年", "实有", "（办、委）", "："]
+     "X", "月", "日", "东", "红石", "东风", "，", "。", "\n", " ", "年", "实有", "（办、委）", "：", "(", "单位名称", "2023", "年度", "整体",
+     "绩效自评", "上", "部门"]
 )  # fmt: skip
 WORDY = st.lists(WORDS, max_size=60).map("".join)
 
