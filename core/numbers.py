@@ -77,9 +77,12 @@ _DAXIE_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
 DAXIE_RE = re.compile(
     r"(?:人民币)?(?P<num>[零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億]+(?:[圆元][零壹贰叁肆伍陆柒捌玖角分]*)?整?)"
 )
-# An amount other than zero has one of these (零, 万 and 亿 alone add up to nothing): a text
-# without any has no 大写 amount to find.
-_DAXIE_NONZERO_RE = re.compile(r"[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟]")
+# An amount other than zero has a digit (or 拾/佰/仟) in the run before 元, or a digit before
+# 角/分 (零, 万 and 亿 alone add up to nothing): a text with neither has no 大写 amount to find.
+_DAXIE_YUAN_RE = re.compile(
+    r"[壹贰貳叁參肆伍陆陸柒捌玖拾佰仟][零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億]*[圆元]"
+)
+_DAXIE_CENTS_RE = re.compile(r"[壹贰叁肆伍陆柒捌玖][角分]")
 
 
 @dataclass(frozen=True)
@@ -261,7 +264,9 @@ def parse_daxie(text: str) -> Decimal | None:
 def find_daxie_amounts(text: str, start: int = 0, end: int | None = None) -> Iterator[Number]:
     """大写 amounts (they always end in 元/圆, optionally 角/分/整); values in 元."""
     stop = len(text) if end is None else end
-    if not _DAXIE_NONZERO_RE.search(text, start, stop):
+    if not _DAXIE_YUAN_RE.search(text, start, stop) and not _DAXIE_CENTS_RE.search(
+        text, start, stop
+    ):
         return
     for match in DAXIE_RE.finditer(text, start, stop):
         written = match.group("num")

@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.numbers import (
-    _DAXIE_NONZERO_RE,
+    _DAXIE_CENTS_RE,
+    _DAXIE_YUAN_RE,
     DAXIE_RE,
     count_decimals,
     find_chinese_counts,
@@ -140,12 +141,16 @@ def test_thousands_separators_ascii_and_full_width(value):
 
 @settings(max_examples=500)
 @given(st.text(alphabet="人民币零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億圆元角分整。", max_size=12))
-def test_a_daxie_amount_other_than_zero_has_a_nonzero_character(text):
-    """find_daxie_amounts skips a text with none of these characters: nothing is lost."""
+@example("零元伍分")
+@example("万元叁角")
+@example("亿圆零玖分整")
+def test_a_daxie_amount_other_than_zero_has_a_digit_before_yuan_or_jiao_fen(text):
+    """find_daxie_amounts skips a text with neither: nothing is lost."""
     for match in DAXIE_RE.finditer(text):
         value = parse_daxie(match.group("num"))
-        if value:
-            assert _DAXIE_NONZERO_RE.search(match.group()), match.group()
+        if value and ("元" in match.group() or "圆" in match.group()):
+            found = _DAXIE_YUAN_RE.search(match.group()) or _DAXIE_CENTS_RE.search(match.group())
+            assert found, match.group()
 
 
 @settings(max_examples=300)
