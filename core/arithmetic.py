@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from core.models import Figure
 from core.numbers import Number, count_decimals, find_numbers, to_wan
@@ -89,6 +90,13 @@ class ChangeStatement:
     """Offset of the base amount."""
     end: int
     """Offset just past the rate."""
+
+
+@lru_cache(maxsize=4)
+def change_statements(text: str) -> tuple[ChangeStatement, ...]:
+    """`find_change_statements`, kept for the last few texts: the checks read them again for
+    every correction they try (a report's text is hashed once, by Python, and kept with it)."""
+    return tuple(find_change_statements(text))
 
 
 def find_change_statements(text: str) -> Iterator[ChangeStatement]:

@@ -209,6 +209,7 @@ CHECKS: tuple[Check, ...] = (
     ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
+_NO_SLACK = Decimal(0)
 
 
 def check_label(check_id: str, lang: str = "zh") -> str:
@@ -240,7 +241,7 @@ def run_checks(
     if extraction.report.error:
         return []
     figures = {f.field: f for f in extraction.figures}
-    ctx = Context(extraction, figures, config, Decimal(0), batch, position)
+    ctx = Context(extraction, figures, config, _NO_SLACK, batch, position)
     raised = [(check, issue) for check in _enabled(config) for issue in _run(check, ctx)]
     hints = _root_cause_hints(ctx, raised)
     return _ordered(
@@ -303,7 +304,8 @@ def _enabled(config: CheckConfig) -> list[Check]:
 
 
 def _run(check: Check, ctx: Context) -> list[Issue]:
-    return list(check.run(replace(ctx, slack=ctx.config.tolerance.get(check.id, Decimal(0)))))
+    slack = ctx.config.tolerance.get(check.id, _NO_SLACK)
+    return list(check.run(ctx if slack is ctx.slack else replace(ctx, slack=slack)))
 
 
 def _key(check: Check, issue: Issue) -> str:

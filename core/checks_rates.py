@@ -11,8 +11,8 @@ from core.arithmetic import (
     ChangeStatement,
     change_rate,
     change_rate_tolerance,
+    change_statements,
     figure_tolerance,
-    find_change_statements,
     half_unit,
     number_tolerance,
     one_digit_edit,
@@ -28,7 +28,7 @@ from core.rules import RATE_RELATIONS
 
 def change_rates(ctx: Context) -> Iterator[Issue]:
     by_value_start = {f.value_start: f for f in ctx.figures.values()}
-    for statement in find_change_statements(ctx.text):
+    for statement in change_statements(ctx.text):
         base_fig = by_value_start.get(statement.base.start)
         current = (
             base_fig.value

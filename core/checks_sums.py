@@ -86,6 +86,28 @@ def _open(ctx: Context, relation: SumRelation, total: Figure) -> bool:
 
 # Not from inside a blank run (the lookbehind): each start there would scan the whole run.
 _QIZHONG_RE = re.compile(r"(?:[，,：:]|(?<!\s))\s*其中[：:，,]?")
+_QIZHONG_LEAD = "，,：:"
+
+
+def qizhong_matches(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_QIZHONG_RE.finditer(text)`, found from each 其中 back: a match of it
+    is a 其中, the blank run before it, and the comma or colon before that run if any; one
+    that starts inside a blank run is impossible (the lookbehind)."""
+    end = 0
+    at = text.find("其中")
+    while at >= 0:
+        start = at
+        while start > end and text[start - 1].isspace():
+            start -= 1
+        if start > end and text[start - 1] in _QIZHONG_LEAD:
+            start -= 1
+        match = _QIZHONG_RE.match(text, start)
+        if match is not None:
+            yield match
+            end = match.end()
+        at = text.find("其中", max(end, at + 1))
+
+
 _NOT_A_PART_BEFORE = re.compile(
     r"(?:增加|增长|减少|下降|降低|较少|节约|上年|去年|同期|预算|年初|调整|占|为|达)[^，,、；;]{0,3}$"
 )
@@ -96,7 +118,7 @@ def list_under_total(ctx: Context) -> Iterator[Issue]:
     text = ctx.text
     by_value_start = {f.value_start: f for f in ctx.figures.values()}
     covered = {r.total for r in SUM_RELATIONS if any(p in ctx.figures for p in r.parts)}
-    for match in _QIZHONG_RE.finditer(text):
+    for match in qizhong_matches(text):
         before = [n for n in find_numbers(text, max(0, match.start() - 24), match.start())]
         if not before or before[-1].in_wan() is None:
             continue

@@ -15,6 +15,7 @@ from core.copying import (
     town_name,
     towns_named,
 )
+from core.scanning import scan, scan_near
 
 # ---- text ----------------------------------------------------------------------------------
 
@@ -28,13 +29,15 @@ class ResidueRule:
     what_en: str
     head_only: bool = False
     """Only in the first lines (an annex marker there is the template's, not an appendix)."""
+    near: tuple[str, int, int] | None = None
+    """(anchor, before, after): every match lies around the anchor, as `scan_near` needs."""
 
 
 _CJK = r"\u4e00-\u9fff"
 # "我局（办、委）": the template's placeholder for the unit, template residue, not a self-reference.
 _SELF_PLACEHOLDER_RE = re.compile(r"[我本]局[（(]办、委[）)]")
 RESIDUE_RULES: tuple[ResidueRule, ...] = (
-    ResidueRule(re.compile(r"[^\n]{0,30}范本"), "模板标题", "template title"),
+    ResidueRule(re.compile(r"[^\n]{0,30}范本"), "模板标题", "template title", near=("范本", 30, 0)),
     ResidueRule(
         re.compile(r"^[ \t]*附件[ \t]*[0-9一二三四五六七八九十]+[ \t]*$", re.M),
         "模板附件标记",
@@ -43,7 +46,7 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
     ),
     ResidueRule(re.compile(r"内容主要包括"), "模板填写说明", "template instruction"),
     ResidueRule(re.compile(r"简[介要述]如何"), "模板填写说明", "template instruction"),
-    ResidueRule(_SELF_PLACEHOLDER_RE, "模板占位词", "template placeholder"),
+    ResidueRule(_SELF_PLACEHOLDER_RE, "模板占位词", "template placeholder", near=("办、委", 3, 1)),
     ResidueRule(
         re.compile(rf"(?:××|ＸＸ|XX|xx)(?=[{_CJK}])|[X×][ \t]*月[ \t]*[X×][ \t]*日"),
         "模板占位符",
@@ -56,7 +59,12 @@ RESIDUE_RULES: tuple[ResidueRule, ...] = (
         "单位名称空白",
         "blank unit name",
     ),
-    ResidueRule(re.compile(r"[（(【\[]单位名称[）)】\]]"), "模板占位词", "template placeholder"),
+    ResidueRule(
+        re.compile(r"[（(【\[]单位名称[）)】\]]"),
+        "模板占位词",
+        "template placeholder",
+        near=("单位名称", 1, 1),
+    ),
 )
 # "按照区财政局…" in a county's report: the template came from a district (or the reverse).
 _BARE_LEVEL_RE = re.compile(r"(?:^|(?<=[按照向报送经由和及与、，,。；：:\s（(]))([区县])财政局")
@@ -68,7 +76,7 @@ def template_residue(ctx: Context) -> Iterator[Issue]:
     found: dict[str, list[tuple[int, int]]] = {}
     labels: dict[str, tuple[str, str]] = {}
     for rule in RESIDUE_RULES:
-        for match in rule.pattern.finditer(text, 0, head_end if rule.head_only else len(text)):
+        for match in _residue_matches(rule, text, head_end):
             quote = match.group().strip()
             if not quote:
                 continue
@@ -77,7 +85,7 @@ def template_residue(ctx: Context) -> Iterator[Issue]:
     unit = ctx.extraction.unit or ""
     level = "县" if re.search("[县旗]", unit) and "区" not in unit else None
     level = "区" if "区" in unit and not re.search("[县旗]", unit) else level
-    for match in _BARE_LEVEL_RE.finditer(text):
+    for match in scan(_BARE_LEVEL_RE, text):
         if level is not None and match.group(1) != level:
             quote = match.group().lstrip("按照向报送经由和及与、，,。；：: \t（(")
             found.setdefault(quote, []).append((match.end() - len(quote), match.end()))
@@ -93,6 +101,15 @@ def template_residue(ctx: Context) -> Iterator[Issue]:
             },
             spans=tuple(spans),
         )
+
+
+def _residue_matches(rule: ResidueRule, text: str, head_end: int) -> Iterator[re.Match[str]]:
+    if rule.head_only:
+        return rule.pattern.finditer(text, 0, head_end)
+    if rule.near is not None:
+        anchor, before, after = rule.near
+        return scan_near(rule.pattern, text, anchor, before=before, after=after)
+    return scan(rule.pattern, text)
 
 
 def _nth_line_end(text: str, n: int) -> int:
@@ -116,6 +133,9 @@ _TOWN_LEADERSHIP_RE = re.compile(
     rf"(?:^|(?<=[，,。；;：:、\s]))([{_CJK}]{{2,4}}?(?:镇|乡|街道|苏木))"
     r"党(?:委|工委)[、和]?(?:政府|办事处)"
 )
+# Where a _TOWN_LEADERSHIP_RE match lies (see scan_near): the name (2–4 characters and 镇/街道…)
+# ends right before 党; 工委, 、 and 办事处 follow.
+TOWN_LEADERSHIP_NEAR = ("党", 6, 6)
 # Words that begin a clause before "镇党委" without being a town's name ("完成镇党委、政府交办…").
 _NOT_A_NAME_RE = re.compile(
     r"^(?:完成|按照|根据|配合|协助|服从|落实|执行|围绕|在|向|由|经|全|本|我|各|乡)"
@@ -128,7 +148,7 @@ def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
         return
     strong: dict[str, list[tuple[int, int]]] = {}
     weak: dict[str, list[tuple[int, int]]] = {}
-    for match in _SELF_REF_RE.finditer(ctx.text):
+    for match in scan(_SELF_REF_RE, ctx.text):
         said = match.group("kind") or match.group("whole")
         if match.group("mine") == "本" and said not in TOWNSHIP_KINDS:
             continue  # "本局" is generic enough in any department's text
@@ -142,7 +162,8 @@ def foreign_self_reference(ctx: Context) -> Iterator[Issue]:
         target.setdefault(match.group(), []).append(match.span())
     own_town = town_name(ctx.extraction.unit)
     if own in TOWNSHIP_KINDS and own_town:
-        for match in _TOWN_LEADERSHIP_RE.finditer(ctx.text):
+        anchor, before, after = TOWN_LEADERSHIP_NEAR
+        for match in scan_near(_TOWN_LEADERSHIP_RE, ctx.text, anchor, before=before, after=after):
             name = match.group(1)
             if name in own_town or own_town in name or _NOT_A_NAME_RE.match(name):
                 continue
@@ -214,7 +235,7 @@ def year_claims(ctx: Context) -> Iterator[Issue]:
         return
     spans: dict[int, list[tuple[int, int]]] = {}
     for pattern in _YEAR_CLAIM_RES:
-        for match in pattern.finditer(ctx.text):
+        for match in scan(pattern, ctx.text):
             claimed = int(match.group(1))
             if claimed != year:
                 spans.setdefault(claimed, []).append(match.span())

@@ -302,7 +302,7 @@ def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]
         )
         best = found[0]
         others = tuple(sorted(found[1:], key=lambda f: f.start))
-        chosen.append(replace(best, candidates=others))
+        chosen.append(replace(best, candidates=others) if others else best)
     return chosen
 
 

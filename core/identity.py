@@ -6,6 +6,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from core.scanning import scan, scan_near
+
 _YEAR = r"(20[0-9]{2}|19[0-9]{2})"
 _LABELLED_YEAR_RE = re.compile(rf"(?:评价|考评|绩效|预算)年度\s*[:：]?\s*{_YEAR}")
 _TITLE_YEAR_RE = re.compile(rf"{_YEAR}\s*年度?")
@@ -30,6 +32,10 @@ _TOWN_RE = re.compile(
     r"[\u4e00-\u9fff]{1,10}?(?:自治县|县|市|区|旗)[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道)"
     r"(?:人民政府|政府|办事处)?"
 )
+# Where a _TOWN_RE match lies (see scan_near): the county (县, or 市/区/旗, or the 县 of 自治县)
+# ends at most 12 characters in, and the rest (6 characters, 镇/乡/街道, 人民政府) at most 12
+# past it.
+TOWN_NEAR = ("[县市区旗]", 12, 12)
 
 
 def find_year(text: str, path: Path | None = None) -> int | None:
@@ -55,7 +61,7 @@ def find_year(text: str, path: Path | None = None) -> int | None:
 
 def find_unit(text: str, path: Path | None = None) -> str | None:
     """The evaluated unit as the report names it at its most complete."""
-    labelled = _LABELLED_UNIT_RE.search(text[:3000])
+    labelled = next(scan(_LABELLED_UNIT_RE, text[:3000]), None)
     if labelled and is_unit_name(labelled.group("name")):
         return labelled.group("name")
     head = _head_lines(text)
@@ -105,7 +111,8 @@ _LEADING_WORDS_RE = re.compile(
 
 def _town_names(text: str) -> Counter[str]:
     names: Counter[str] = Counter()
-    for match in _TOWN_RE.finditer(text):
+    anchor, before, after = TOWN_NEAR
+    for match in scan_near(_TOWN_RE, text, anchor, before=before, after=after):
         name = _LEADING_WORDS_RE.sub("", match.group(0))
         if re.match(r"[\u4e00-\u9fff]+?(?:自治县|县|市|区|旗)", name):
             names[name] += 1

@@ -31,7 +31,9 @@ _NUMBERED_LINE_RE = re.compile(
     r"(?P<unit>亿元|万元|万|元)(?:[。；;，,][^\n]*)?$",
     re.MULTILINE,
 )
-_FIELD_LABEL_RES = [re.compile(w) for rule in FIELD_RULES for w in rule.wordings]
+# Any wording of the vocabulary: one pattern whose fullmatch is that of any of them.
+_FIELD_LABEL_RE = re.compile("|".join(f"(?:{w})" for rule in FIELD_RULES for w in rule.wordings))
+_LABEL_LEAD_RE = re.compile(r"^(?:[0-9]{4}年度?)?(?:本年度?|全年)?")
 
 
 def find_project_lists(
@@ -130,8 +132,7 @@ def _cell_value(row: tuple[Cell, ...], column: int | None) -> Decimal | None:
 
 
 def _is_field_label(name: str) -> bool:
-    bare = re.sub(r"^(?:[0-9]{4}年度?)?(?:本年度?|全年)?", "", name)
-    return any(p.fullmatch(bare) for p in _FIELD_LABEL_RES)
+    return _FIELD_LABEL_RE.fullmatch(_LABEL_LEAD_RE.sub("", name)) is not None
 
 
 def _inline_lists(text: str, line_starts: Sequence[int]) -> list[tuple[Project, ...]]:

@@ -126,25 +126,22 @@ def _row_tables(text: str, lines: list[Cell]) -> list[Table]:
     return tables
 
 
-def _is_cell_line(line: Cell) -> bool:
-    if is_numeric(line.text):
-        return True
-    return (
-        0 < len(line.text) <= _MAX_CELL
-        and "\t" not in line.text
-        and not _SENTENCE_PUNCT_RE.search(line.text)
-    )
+def _is_cell_text(text: str) -> bool:
+    """A line that could be one cell of a flattened table (a number is one too)."""
+    return 0 < len(text) <= _MAX_CELL and "\t" not in text and not _SENTENCE_PUNCT_RE.search(text)
 
 
 def _flattened_tables(text: str, lines: list[Cell]) -> list[Table]:
     """Tables flattened to one cell per line: a header run, then rows (blank lines or not)."""
     tables: list[Table] = []
+    numeric = [is_numeric(line.text) for line in lines]  # each line judged once
+    cell = [n or _is_cell_text(line.text) for line, n in zip(lines, numeric, strict=True)]
     i = 0
     while i < len(lines):
         # A run of short, non-numeric lines that contains header words, followed by a number soon.
         run = []
         j = i
-        while j < len(lines) and _is_cell_line(lines[j]) and not is_numeric(lines[j].text):
+        while j < len(lines) and cell[j] and not numeric[j]:
             if len(lines[j].text) > 24:
                 break
             run.append(lines[j])
@@ -161,7 +158,7 @@ def _flattened_tables(text: str, lines: list[Cell]) -> list[Table]:
                     body.append([])
                 k += 1
                 continue
-            if not _is_cell_line(line):
+            if not cell[k]:
                 break
             body[-1].append(line)
             k += 1

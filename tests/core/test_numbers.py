@@ -3,15 +3,20 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from core.numbers import (
+    _DAXIE_CENTS_RE,
+    _DAXIE_YUAN_RE,
+    DAXIE_RE,
+    count_decimals,
     find_chinese_counts,
     find_daxie_amounts,
     find_numbers,
     parse_chinese_numeral,
     parse_daxie,
+    parse_decimal,
     to_wan,
 )
 
@@ -132,3 +137,33 @@ def test_thousands_separators_ascii_and_full_width(value):
     full = ascii_text.replace(",", "，")
     assert next(find_numbers(ascii_text)).value == value
     assert next(find_numbers(full)).value == value
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="人民币零壹贰貳叁參肆伍陆陸柒捌玖拾佰仟万萬亿億圆元角分整。", max_size=12))
+@example("零元伍分")
+@example("万元叁角")
+@example("亿圆零玖分整")
+def test_a_daxie_amount_other_than_zero_has_a_digit_before_yuan_or_jiao_fen(text):
+    """find_daxie_amounts skips a text with neither: nothing is lost."""
+    for match in DAXIE_RE.finditer(text):
+        value = parse_daxie(match.group("num"))
+        if value and ("元" in match.group() or "圆" in match.group()):
+            found = _DAXIE_YUAN_RE.search(match.group()) or _DAXIE_CENTS_RE.search(match.group())
+            assert found, match.group()
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789０１２３４５６７８９.．,，%％ 元万亿A-—/", max_size=16))
+def test_numbers_read_fast_as_parse_decimal_reads_them(text):
+    """ASCII digits take a short cut past parse_decimal: the same value and decimals."""
+    for number in find_numbers(text):
+        written = text[number.start : number.digits_end]
+        assert number.value == parse_decimal(written)
+        assert str(number.value) == str(parse_decimal(written))
+        assert number.decimals == count_decimals(written)
+
+
+def test_a_number_opening_the_text_is_not_glued_to_its_last_character():
+    assert [n.value for n in find_numbers("5万元，编号A")] == [Decimal(5)]
+    assert [n.value for n in find_numbers("编号A5万元")] == []
