@@ -138,7 +138,7 @@ def _extract(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRu
     _tell_skipped(found.skipped, lang)
     run = _run(args, found.reports, checks, rules)
     width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
-    if not _written(lambda: write_extract(run, args.format, args.output, width=width), args, lang):
+    if not _written(run, lambda: write_extract(run, args.format, args.output, width=width)):
         return EXIT_SOME_ERRORS
     if args.format != "table":  # the listing already shows them in place
         for problem in run.unreadable:
@@ -157,7 +157,7 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRule
     _tell_skipped(found.skipped, lang)
     run = _run(args, found.reports, checks, rules, across=batch_folder(args.paths))
     width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
-    if not _written(lambda: write_check(run, args.format, args.output, width=width), args, lang):
+    if not _written(run, lambda: write_check(run, args.format, args.output, width=width)):
         return EXIT_SOME_ERRORS
     if args.format != "table":
         for problem in run.unreadable:
@@ -194,14 +194,15 @@ def _run(
     return Run(loader, checks.lang, _warn, progress, across=across)
 
 
-def _written(write: Callable[[], None], args: argparse.Namespace, lang: str) -> bool:
+def _written(run: Run, write: Callable[[], None]) -> bool:
     """Run `write`; False, with a message naming the file, when -o FILE cannot be written."""
     from core.output_file import OutputError
 
     try:
         write()
     except OutputError as exc:
-        why = "未能写入" if lang == "zh" else "cannot write"
+        run.progress.clear()
+        why = "未能写入" if run.lang == "zh" else "cannot write"
         _warn(f"{exc.path}: {why} ({exc.why})")
         return False
     return True
