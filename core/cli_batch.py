@@ -47,10 +47,11 @@ class Progress:
         return cls(stream, lang, stream.isatty(), output is not None or not sys.stdout.isatty())
 
     def show(self, stage: str, done: int | None = None, total: int = 0) -> None:
-        """Draw "stage done/total" (or just the stage), at most every REDRAW_EVERY seconds
-        unless the stage is complete."""
+        """Draw "stage done/total" (or just the stage), a count at most every REDRAW_EVERY
+        seconds unless it is the last one."""
         now = time.monotonic()
-        if not self.enabled or (done != total and now - self._drawn < REDRAW_EVERY):
+        counting = done is not None and done != total
+        if not self.enabled or (counting and now - self._drawn < REDRAW_EVERY):
             return
         self._drawn = now
         count = "" if done is None else f" {done}/{total}"
