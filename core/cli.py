@@ -7,7 +7,7 @@ import json
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,13 +17,13 @@ from core.cleaning import inert
 from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.export import EXPORT_FORMATS
 from core.extract import extract
-from core.models import Extraction
 from core.problems import problem_text, translate
 from core.reading import find_reports, read_report
-from core.rules import FIELD_RULES, with_aliases
+from core.rules import FIELD_RULES, FieldRule, with_aliases
 
 if TYPE_CHECKING:
     from core.cache import ResultCache
+    from core.cli_batch import Run
 
 EXIT_OK, EXIT_SOME_ERRORS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("extract", "check", "match", "export", "merge", "review")
@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lang = args.lang or config.lang
     rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
     if args.command == "extract":
-        return _extract(args, lang, rules)
+        return _extract(args, replace(config.checks, lang=lang), rules)
     if args.command == "check":
         return _check(args, replace(config.checks, lang=lang), rules)
     if args.command == "match":
@@ -127,60 +127,85 @@ def _with_command(argv: list[str]) -> list[str]:
     return argv
 
 
-def _extract(args: argparse.Namespace, lang: str, rules: Sequence[object]) -> int:
+def _extract(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRule, ...]) -> int:
+    from core.cli_batch import write_extract
+
+    lang = checks.lang
     if args.format in _BINARY_FORMATS and args.output is None:
         print(f"jixiao: --format {args.format} needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
-    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
-    _tell_warnings(extractions, lang)
-    _write(extractions, args.format, args.output, lang)
-    failed = [ex for ex in extractions if ex.report.error]
+    run = _run(args, found.reports, checks, rules)
+    width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
+    if not _written(run, lambda: write_extract(run, args.format, args.output, width=width)):
+        return EXIT_SOME_ERRORS
     if args.format != "table":  # the listing already shows them in place
-        for ex in failed:
-            _warn(str(problem_text(ex.report, lang)))
+        for problem in run.unreadable:
+            _warn(problem)
     missing = [p for p, reason in found.skipped if reason == "no such file or folder"]
     if not found.reports and not found.skipped:
         _warn(_NO_REPORTS[lang])
-    return EXIT_SOME_ERRORS if failed or missing else EXIT_OK
+    return EXIT_SOME_ERRORS if run.unreadable or missing else EXIT_OK
 
 
-def _check(args: argparse.Namespace, checks: CheckConfig, rules: Sequence[object]) -> int:
-    from core import findings_output as out
-    from core.checks import check_batch
+def _check(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRule, ...]) -> int:
+    from core.cli_batch import batch_folder, write_check
 
     lang = checks.lang
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
-    extractions = [extract(read_report(path), rules) for path in found.reports]  # type: ignore[arg-type]
-    _tell_warnings(extractions, lang)
-    findings = check_batch(extractions, config=checks)
-    if args.format == "json":
-        data = out.to_check_json(extractions, findings)
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    elif args.format == "md":
-        text = out.findings_markdown(extractions, findings, lang=lang)
-    elif args.format == "csv":
-        text = out.findings_frame(extractions, findings, lang=lang).write_csv()
-    else:
-        width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
-        text = out.render_findings(extractions, findings, lang=lang, width=width)
-    if args.output is None:
-        sys.stdout.write(text)
-    else:
-        args.output.write_text(text, encoding="utf-8")
+    run = _run(args, found.reports, checks, rules, across=batch_folder(args.paths))
+    width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
+    if not _written(run, lambda: write_check(run, args.format, args.output, width=width)):
+        return EXIT_SOME_ERRORS
     if args.format != "table":
-        for ex in extractions:
-            if ex.report.error:
-                _warn(str(problem_text(ex.report, lang)))
+        for problem in run.unreadable:
+            _warn(problem)
     failing = {"error": ("error",), "warning": ("error", "warning"), "never": ()}[args.fail_on]
-    unread = any(ex.report.error for ex in extractions) or any(
+    unread = run.unreadable or any(
         reason == "no such file or folder" for _, reason in found.skipped
     )
-    if unread or any(f.severity in failing for fs in findings for f in fs):
+    if unread or run.severities.intersection(failing):
         return EXIT_SOME_ERRORS  # like `extract`: a file that could not be read is a failure
     return EXIT_OK
+
+
+def _run(
+    args: argparse.Namespace,
+    paths: Sequence[Path],
+    checks: CheckConfig,
+    rules: tuple[FieldRule, ...],
+    *,
+    across: Path | None = None,
+) -> Run:
+    """A run of `extract` or `check` over the reports, through the result cache (a private one,
+    deleted at exit, with --no-cache or when the user's cannot be opened)."""
+    from core.cache import ResultCache
+    from core.cli_batch import Progress, Run
+    from core.loading import BatchLoader
+
+    cache = None if args.no_cache else _open_cache(ResultCache, checks.lang)
+    if cache is None:
+        loader = BatchLoader.uncached(paths, rules, checks)
+    else:
+        loader = BatchLoader(paths, rules, checks, cache)
+    progress = Progress.on(sys.stderr, checks.lang, output=args.output)
+    return Run(loader, checks.lang, _warn, progress, across=across)
+
+
+def _written(run: Run, write: Callable[[], None]) -> bool:
+    """Run `write`; False, with a message naming the file, when -o FILE cannot be written."""
+    from core.output_file import OutputError
+
+    try:
+        write()
+    except OutputError as exc:
+        run.progress.clear()
+        why = "未能写入" if run.lang == "zh" else "cannot write"
+        _warn(f"{exc.path}: {why} ({exc.why})")
+        return False
+    return True
 
 
 def _match(args: argparse.Namespace, config: Config) -> int:
@@ -341,42 +366,9 @@ def _tell_skipped(skipped: Sequence[tuple[Path, str]], lang: str) -> None:
             _warn(f"skipped {len(others)} files that are not reports ({listed}{more})")
 
 
-def _tell_warnings(extractions: Sequence[Extraction], lang: str) -> None:
-    for ex in extractions:
-        for warning in ex.warnings:
-            _warn(translate(warning, lang))
-
-
 def _warn(message: str) -> None:
     # File names come from the user's disk: they must not act on the terminal.
     print(f"jixiao: {inert(message)}", file=sys.stderr)
-
-
-def _write(extractions: list[Extraction], fmt: str, output: Path | None, lang: str) -> None:
-    from core import output as out
-
-    if fmt == "json":
-        text = json.dumps(out.to_json_data(extractions), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "table":
-        width = shutil.get_terminal_size((120, 24)).columns if output is None else 120
-        text = out.render_listing(extractions, lang=lang, width=width)
-    else:
-        frame = out.figures_frame(extractions, lang=lang)
-        if fmt == "csv" and output is None:
-            sys.stdout.write(frame.write_csv())
-            return
-        assert output is not None
-        if fmt == "csv":
-            frame.write_csv(output)
-        elif fmt == "parquet":
-            frame.write_parquet(output)
-        else:
-            frame.write_excel(output)
-        return
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":  # pragma: no cover

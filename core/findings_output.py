@@ -11,7 +11,7 @@ from core.cleaning import clean_text
 from core.export import md_escape
 from core.models import Extraction, Finding
 from core.numbers import four_places
-from core.output import json_number, to_json_data, truncate
+from core.output import json_number, report_data, to_json_data, truncate
 from core.problems import problem_text
 
 if TYPE_CHECKING:
@@ -55,44 +55,66 @@ def to_check_json(
     return data
 
 
+def report_check_data(ex: Extraction, found: Sequence[Finding]) -> dict[str, Any]:
+    """One report of the `to_check_json` shape."""
+    return report_data(ex) | {"findings": [finding_data(f) for f in found]}
+
+
 def findings_frame(
     extractions: Sequence[Extraction], findings: Sequence[Sequence[Finding]], *, lang: str = "zh"
 ) -> pl.DataFrame:
     """One row per finding, with the quoted text, for CSV and spreadsheets."""
     import polars as pl
 
+    rows = [
+        row
+        for ex, found in zip(extractions, findings, strict=True)
+        for row in finding_rows(ex, found, lang=lang)
+    ]
+    return pl.DataFrame(rows, schema=findings_schema())
+
+
+def finding_rows(
+    ex: Extraction, found: Sequence[Finding], *, lang: str = "zh"
+) -> list[dict[str, Any]]:
+    """The rows of `findings_frame` for one report."""
     rows: list[dict[str, Any]] = []
-    for ex, found in zip(extractions, findings, strict=True):
-        for f in found:
-            start, end = f.spans[0] if f.spans else (0, 0)
-            rows.append(
-                {
-                    "path": str(ex.report.path),
-                    "unit_name": ex.unit,
-                    "year": ex.year,
-                    "check": f.check,
-                    "label": check_label(f.check, lang),
-                    "severity": f.severity,
-                    "message": f.message,
-                    "fields": ",".join(f.fields),
-                    "reported": _plain(f.reported),
-                    "computed": _plain(f.computed),
-                    "difference": _plain(f.difference),
-                    "tolerance": _plain(f.tolerance),
-                    "quote": ex.report.text[start:end],
-                    "start": start if f.spans else None,
-                    "end": end if f.spans else None,
-                    "hint": f.hint,
-                }
-            )
-    schema = {
+    for f in found:
+        start, end = f.spans[0] if f.spans else (0, 0)
+        rows.append(
+            {
+                "path": str(ex.report.path),
+                "unit_name": ex.unit,
+                "year": ex.year,
+                "check": f.check,
+                "label": check_label(f.check, lang),
+                "severity": f.severity,
+                "message": f.message,
+                "fields": ",".join(f.fields),
+                "reported": _plain(f.reported),
+                "computed": _plain(f.computed),
+                "difference": _plain(f.difference),
+                "tolerance": _plain(f.tolerance),
+                "quote": ex.report.text[start:end],
+                "start": start if f.spans else None,
+                "end": end if f.spans else None,
+                "hint": f.hint,
+            }
+        )
+    return rows
+
+
+def findings_schema() -> dict[str, Any]:
+    """Column types of `findings_frame`."""
+    import polars as pl
+
+    return {
         "path": pl.String, "unit_name": pl.String, "year": pl.Int64, "check": pl.String,
         "label": pl.String, "severity": pl.String, "message": pl.String, "fields": pl.String,
         "reported": pl.String, "computed": pl.String, "difference": pl.String,
         "tolerance": pl.String, "quote": pl.String, "start": pl.Int64, "end": pl.Int64,
         "hint": pl.String,
     }  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
 
 
 def arithmetic_line(finding: Finding, lang: str = "zh") -> str:
@@ -118,65 +140,87 @@ def render_findings(
     width: int = 120,
 ) -> str:
     """A terminal listing: per report, its findings with their arithmetic, hint and quote."""
+    return "\n".join(
+        line
+        for ex, found in zip(extractions, findings, strict=True)
+        for line in findings_lines(ex, found, lang=lang, width=width)
+    )
+
+
+def findings_lines(
+    ex: Extraction, found: Sequence[Finding], *, lang: str = "zh", width: int = 120
+) -> list[str]:
+    """The lines of `render_findings` for one report (the last one empty)."""
     labels = SEVERITY_LABELS[lang]
-    out: list[str] = []
-    for ex, found in zip(extractions, findings, strict=True):
-        path = clean_text(str(ex.report.path))
-        if ex.report.error:
-            out += [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
-            continue
-        counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
-        summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
-        out.append(f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}  {summary or '—'}")
-        for f in found:
-            out.append(f"  {_MARK[f.severity]} [{labels[f.severity]}] {f.message}")
-            detail = arithmetic_line(f, lang)
-            if detail:
-                out.append(f"      {detail}")
-            if f.hint:
-                out.append(f"      → {f.hint}")
-            if f.spans:
-                start, end = f.spans[0]
-                line = ex.report.text.count("\n", 0, start) + 1
-                quote = truncate(ex.report.text[start:end].replace("\n", " ⏎ "), width - 14)
-                out.append(f"      L{line}: {quote}")
-        out.append("")
-    return "\n".join(out)
+    path = clean_text(str(ex.report.path))
+    if ex.report.error:
+        return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
+    counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
+    summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
+    out = [f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}  {summary or '—'}"]
+    for f in found:
+        out.append(f"  {_MARK[f.severity]} [{labels[f.severity]}] {f.message}")
+        detail = arithmetic_line(f, lang)
+        if detail:
+            out.append(f"      {detail}")
+        if f.hint:
+            out.append(f"      → {f.hint}")
+        if f.spans:
+            start, end = f.spans[0]
+            line = ex.report.text.count("\n", 0, start) + 1
+            quote = truncate(ex.report.text[start:end].replace("\n", " ⏎ "), width - 14)
+            out.append(f"      L{line}: {quote}")
+    out.append("")
+    return out
 
 
 def findings_markdown(
     extractions: Sequence[Extraction], findings: Sequence[Sequence[Finding]], *, lang: str = "zh"
 ) -> str:
     """A memo per report, readable by someone who never saw the tool."""
-    labels = SEVERITY_LABELS[lang]
+    return "\n".join(
+        [
+            *memo_head(lang),
+            *(
+                line
+                for ex, found in zip(extractions, findings, strict=True)
+                for line in memo_lines(ex, found, lang=lang)
+            ),
+        ]
+    )
+
+
+def memo_head(lang: str = "zh") -> list[str]:
+    """The title lines of `findings_markdown`."""
     title = "绩效自评报告审核发现" if lang == "zh" else "Findings in the self-evaluation reports"
-    out = [f"# {title}", ""]
-    for ex, found in zip(extractions, findings, strict=True):
-        out.append(f"## {_md(ex.unit or str(ex.report.path))} {ex.year or ''}".rstrip())
-        out.append("")
-        out.append(f"`{_md(str(ex.report.path))}`")
-        out.append("")
-        if ex.report.error:
-            out += [_md(problem_text(ex.report, lang) or ""), ""]
+    return [f"# {title}", ""]
+
+
+def memo_lines(ex: Extraction, found: Sequence[Finding], *, lang: str = "zh") -> list[str]:
+    """The lines of `findings_markdown` for one report (the last one empty)."""
+    labels = SEVERITY_LABELS[lang]
+    out = [f"## {_md(ex.unit or str(ex.report.path))} {ex.year or ''}".rstrip(), ""]
+    out += [f"`{_md(str(ex.report.path))}`", ""]
+    if ex.report.error:
+        return [*out, _md(problem_text(ex.report, lang) or ""), ""]
+    if not found:
+        out += ["未发现问题。" if lang == "zh" else "No findings.", ""]
+    for severity, label in labels.items():
+        group = [f for f in found if f.severity == severity]
+        if not group:
             continue
-        if not found:
-            out += ["未发现问题。" if lang == "zh" else "No findings.", ""]
-        for severity, label in labels.items():
-            group = [f for f in found if f.severity == severity]
-            if not group:
-                continue
-            out += [f"### {label} ({len(group)})", ""]
-            for f in group:
-                out.append(f"- **{_md(check_label(f.check, lang))}**：{_md(f.message)}")
-                if arithmetic_line(f, lang):
-                    out.append(f"  - {arithmetic_line(f, lang)}")
-                if f.hint:
-                    out.append(f"  - {_md(f.hint)}")
-                if f.spans:
-                    start, end = f.spans[0]
-                    out.append(f"  - > {_md(truncate(ex.report.text[start:end], 160))}")
-            out.append("")
-    return "\n".join(out)
+        out += [f"### {label} ({len(group)})", ""]
+        for f in group:
+            out.append(f"- **{_md(check_label(f.check, lang))}**：{_md(f.message)}")
+            if arithmetic_line(f, lang):
+                out.append(f"  - {arithmetic_line(f, lang)}")
+            if f.hint:
+                out.append(f"  - {_md(f.hint)}")
+            if f.spans:
+                start, end = f.spans[0]
+                out.append(f"  - > {_md(truncate(ex.report.text[start:end], 160))}")
+        out.append("")
+    return out
 
 
 def _plain(value: Decimal | None) -> str | None:

@@ -29,42 +29,41 @@ def json_number(value: FigureValue | Decimal | None) -> int | float | str | None
 
 def to_json_data(extractions: Sequence[Extraction]) -> dict[str, Any]:
     """The documented `jixiao extract --format json` shape."""
+    return {"schema": JSON_SCHEMA_VERSION, "reports": [report_data(ex) for ex in extractions]}
+
+
+def report_data(ex: Extraction) -> dict[str, Any]:
+    """One report of the `jixiao extract --format json` shape."""
     return {
-        "schema": JSON_SCHEMA_VERSION,
-        "reports": [
+        "path": str(ex.report.path),
+        "sha256": ex.report.sha256,
+        "encoding": ex.report.encoding,
+        "unit": ex.unit,
+        "year": ex.year,
+        "error": ex.report.error,
+        "figures": [
             {
-                "path": str(ex.report.path),
-                "sha256": ex.report.sha256,
-                "encoding": ex.report.encoding,
-                "unit": ex.unit,
-                "year": ex.year,
-                "error": ex.report.error,
-                "figures": [
-                    {
-                        "field": f.field,
-                        "value": json_number(f.value),
-                        "unit": f.unit,
-                        "as_written_unit": f.as_written_unit,
-                        "quote": f.quote,
-                        "start": f.start,
-                        "end": f.end,
-                        "line": f.line,
-                    }
-                    for f in ex.figures
-                ],
-                "projects": [
-                    {
-                        "name": p.name,
-                        "amount": json_number(p.amount),
-                        "score": json_number(p.score),
-                        "grade": p.grade,
-                        "start": p.start,
-                        "end": p.end,
-                    }
-                    for p in ex.projects
-                ],
+                "field": f.field,
+                "value": json_number(f.value),
+                "unit": f.unit,
+                "as_written_unit": f.as_written_unit,
+                "quote": f.quote,
+                "start": f.start,
+                "end": f.end,
+                "line": f.line,
             }
-            for ex in extractions
+            for f in ex.figures
+        ],
+        "projects": [
+            {
+                "name": p.name,
+                "amount": json_number(p.amount),
+                "score": json_number(p.score),
+                "grade": p.grade,
+                "start": p.start,
+                "end": p.end,
+            }
+            for p in ex.projects
         ],
     }
 
@@ -73,35 +72,46 @@ def figures_frame(extractions: Sequence[Extraction], *, lang: str = "zh") -> pl.
     """One row per figure (and one per unreadable report), for CSV, Parquet and Excel."""
     import polars as pl
 
+    rows = [row for ex in extractions for row in figure_rows(ex, lang=lang)]
+    return pl.DataFrame(rows, schema=figures_schema())
+
+
+def figure_rows(ex: Extraction, *, lang: str = "zh") -> list[dict[str, Any]]:
+    """The rows of `figures_frame` for one report."""
+    base = {"path": str(ex.report.path), "unit_name": ex.unit, "year": ex.year}
     rows: list[dict[str, Any]] = []
-    for ex in extractions:
-        base = {"path": str(ex.report.path), "unit_name": ex.unit, "year": ex.year}
-        if ex.report.error:
-            rows.append(base | {"error": ex.report.error})
-        for f in ex.figures:
-            rows.append(
-                base
-                | {
-                    "field": f.field,
-                    "label": field_label(f.field, lang),
-                    "value": str(f.value),
-                    "value_number": None if isinstance(f.value, str) else float(f.value),
-                    "unit": f.unit,
-                    "as_written_unit": f.as_written_unit,
-                    "quote": f.quote,
-                    "start": f.start,
-                    "end": f.end,
-                    "line": f.line,
-                    "note": f.note,
-                }
-            )
-    schema = {
+    if ex.report.error:
+        rows.append(base | {"error": ex.report.error})
+    for f in ex.figures:
+        rows.append(
+            base
+            | {
+                "field": f.field,
+                "label": field_label(f.field, lang),
+                "value": str(f.value),
+                "value_number": None if isinstance(f.value, str) else float(f.value),
+                "unit": f.unit,
+                "as_written_unit": f.as_written_unit,
+                "quote": f.quote,
+                "start": f.start,
+                "end": f.end,
+                "line": f.line,
+                "note": f.note,
+            }
+        )
+    return rows
+
+
+def figures_schema() -> dict[str, Any]:
+    """Column types of `figures_frame`."""
+    import polars as pl
+
+    return {
         "path": pl.String, "unit_name": pl.String, "year": pl.Int64, "field": pl.String,
         "label": pl.String, "value": pl.String, "value_number": pl.Float64, "unit": pl.String,
         "as_written_unit": pl.String, "quote": pl.String, "start": pl.Int64, "end": pl.Int64,
         "line": pl.Int64, "note": pl.String, "error": pl.String,
     }  # fmt: skip
-    return pl.DataFrame(rows, schema=schema)
 
 
 def field_label(key: str, lang: str = "zh") -> str:
@@ -156,44 +166,47 @@ NO_FIGURES = {
 
 def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width: int = 120) -> str:
     """An aligned, readable listing of every report's figures and projects, `width` columns wide."""
+    return "\n".join(
+        line for ex in extractions for line in listing_lines(ex, lang=lang, width=width)
+    )
+
+
+def listing_lines(ex: Extraction, *, lang: str = "zh", width: int = 120) -> list[str]:
+    """The lines of `render_listing` for one report (the last one empty)."""
     quote_width = max(16, width - 58)
     name_width = max(20, width - 40)
-    out: list[str] = []
-    for ex in extractions:
-        # File names come from the user's disk: never let them act on the terminal.
-        path = clean_text(str(ex.report.path))
-        if ex.report.error:
-            out.append(f"✗ {clean_text(problem_text(ex.report, lang) or '')}")
-            out.append("")
-            continue
-        head = f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}"
-        if ex.report.encoding:
-            head += f"  [{ex.report.encoding}]"
-        out.append(head)
-        out.extend(f"  ! {w}" for w in ex.report.warnings)
-        if not ex.figures and not ex.projects:
-            out.append(f"  ! {NO_FIGURES[lang]}")
-        for f in ex.figures:
-            slip = f.note.startswith("written")
-            written = (
-                (f" (原文{f.as_written_unit})" if lang == "zh" else f" (as {f.as_written_unit})")
-                if slip
-                else ""
-            )
-            out.append(
-                "  "
-                + pad(field_label(f.field, lang), 24)
-                + " "
-                + pad(format_value(f.value, f.unit) + written, 23)
-                + f" L{f.line:<5} "
-                + pad(f.quote.replace("\n", " ⏎ "), quote_width).rstrip()
-            )
-        if ex.projects:
-            title = "项目" if lang == "zh" else "Projects"
-            out.append(f"  {title} ({len(ex.projects)})")
-            for p in ex.projects:
-                amount = "" if p.amount is None else format_value(p.amount, "万元")
-                extra = " ".join(x for x in (p.score and f"{p.score}分", p.grade) if x)
-                out.append(f"    {pad(p.name, name_width)} {pad(amount, 16)} {extra}".rstrip())
-        out.append("")
-    return "\n".join(out)
+    # File names come from the user's disk: never let them act on the terminal.
+    path = clean_text(str(ex.report.path))
+    if ex.report.error:
+        return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
+    head = f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}"
+    if ex.report.encoding:
+        head += f"  [{ex.report.encoding}]"
+    out = [head]
+    out.extend(f"  ! {w}" for w in ex.report.warnings)
+    if not ex.figures and not ex.projects:
+        out.append(f"  ! {NO_FIGURES[lang]}")
+    for f in ex.figures:
+        slip = f.note.startswith("written")
+        written = (
+            (f" (原文{f.as_written_unit})" if lang == "zh" else f" (as {f.as_written_unit})")
+            if slip
+            else ""
+        )
+        out.append(
+            "  "
+            + pad(field_label(f.field, lang), 24)
+            + " "
+            + pad(format_value(f.value, f.unit) + written, 23)
+            + f" L{f.line:<5} "
+            + pad(f.quote.replace("\n", " ⏎ "), quote_width).rstrip()
+        )
+    if ex.projects:
+        title = "项目" if lang == "zh" else "Projects"
+        out.append(f"  {title} ({len(ex.projects)})")
+        for p in ex.projects:
+            amount = "" if p.amount is None else format_value(p.amount, "万元")
+            extra = " ".join(x for x in (p.score and f"{p.score}分", p.grade) if x)
+            out.append(f"    {pad(p.name, name_width)} {pad(amount, 16)} {extra}".rstrip())
+    out.append("")
+    return out

@@ -17,3 +17,13 @@ def bad_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     cases = build_corpus(folder)
     yield folder, cases
     release(folder)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_result_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The commands the tests run (in process or as subprocesses) cache their results in a
+    folder of the test session, never in the user's ~/.cache/jixiao."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JIXIAO_CACHE_DIR", str(folder))
+        yield folder
