@@ -8,6 +8,7 @@ setting that changes what extraction and the checks produce, so a stale result i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -16,7 +17,7 @@ import os
 import pickle
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -113,7 +114,10 @@ class ResultCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.problem: str | None = None
+        """What went wrong with the cache since it was opened, if anything."""
+        if str(path) != ":memory:":  # SQLite's name for a database in memory
+            path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
         self._lock = threading.Lock()
         with self._lock:
@@ -143,17 +147,30 @@ class ResultCache:
         with self._lock:
             self._db.close()
 
+    @contextlib.contextmanager
+    def _guarded(self) -> Iterator[None]:
+        """One use of the database. A cache that fails (disk full, an I/O error, a damaged
+        file) costs time, never results: the first problem is kept in `problem` and the work
+        goes on without what the cache would have given."""
+        try:
+            with self._lock:
+                yield
+        except (sqlite3.Error, OSError) as exc:
+            if self.problem is None:
+                self.problem = str(exc)
+
     # The stat index: which files are unchanged since their digest was taken.
 
     def known_digests(self) -> dict[str, tuple[int, int, str]]:
         """path → (size, mtime_ns, sha256) of every file seen before."""
-        with self._lock:
+        rows: list[tuple[str, int, int, str]] = []
+        with self._guarded():
             rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
         return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
 
     def remember_digests(self, files: Iterable[tuple[str, int, int, str]]) -> None:
         """Record (path, size, mtime_ns, sha256) of files just hashed."""
-        with self._lock, self._db:
+        with self._guarded(), self._db:
             self._db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", files)
 
     # One report's own results (extraction and the checks on it alone).
@@ -162,7 +179,7 @@ class ResultCache:
         """sha256 → pickled summary, for the digests whose results are stored."""
         wanted = set(digests)
         found: dict[str, bytes] = {}
-        with self._lock:
+        with self._guarded():
             cursor = self._db.execute(
                 "SELECT sha256, summary FROM summaries WHERE version = ?", (version,)
             )
@@ -173,7 +190,8 @@ class ResultCache:
 
     def entry(self, version: str, digest: str) -> bytes | None:
         """The pickled entry stored for a digest, or None."""
-        with self._lock:
+        row = None
+        with self._guarded():
             row = self._db.execute(
                 "SELECT entry FROM results WHERE sha256 = ? AND version = ?", (digest, version)
             ).fetchone()
@@ -182,7 +200,7 @@ class ResultCache:
     def store(self, version: str, results: Iterable[tuple[str, bytes, bytes]]) -> None:
         """Store (sha256, pickled summary, pickled entry) results."""
         rows = list(results)
-        with self._lock, self._db:
+        with self._guarded(), self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO results VALUES (?, ?, ?)",
                 ((sha, version, entry) for sha, _, entry in rows),
@@ -196,7 +214,8 @@ class ResultCache:
 
     def batch_results(self, folder: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
         """position → (pickled summary, pickled findings) stored for a folder's batch version."""
-        with self._lock:
+        rows: list[tuple[int, bytes, bytes]] = []
+        with self._guarded():
             rows = self._db.execute(
                 "SELECT position, summary, findings FROM batch_results"
                 " WHERE folder = ? AND batch = ?",
@@ -208,7 +227,7 @@ class ResultCache:
         self, folder: str, batch: str, results: Iterable[tuple[int, bytes, bytes]]
     ) -> None:
         """Store a folder's cross-report results; those of its earlier versions go."""
-        with self._lock, self._db:
+        with self._guarded(), self._db:
             self._db.execute(
                 "DELETE FROM batch_results WHERE folder = ? AND batch != ?", (folder, batch)
             )
@@ -221,14 +240,15 @@ class ResultCache:
 
     def unit_groups(self, folder: str, names: str) -> bytes | None:
         """The pickled groups stored for a folder whose names and years digest to `names`."""
-        with self._lock:
+        row = None
+        with self._guarded():
             row = self._db.execute(
                 "SELECT groups FROM unit_groups WHERE folder = ? AND names = ?", (folder, names)
             ).fetchone()
         return None if row is None else bytes(row[0])
 
     def store_unit_groups(self, folder: str, names: str, groups: bytes) -> None:
-        with self._lock, self._db:
+        with self._guarded(), self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO unit_groups VALUES (?, ?, ?)", (folder, names, groups)
             )

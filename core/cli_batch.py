@@ -100,6 +100,8 @@ class Run:
             self._note(entry)
             yield entry
         self.progress.clear()
+        if self.loader.cache.problem:
+            self.warn(cache_problem(self.loader.cache.problem, self.lang))
 
     def _note(self, entry: Entry) -> None:
         ex = entry.extraction
@@ -110,6 +112,16 @@ class Run:
         if ex.report.error:
             self.unreadable.append(problem_text(ex.report, self.lang) or "")
         self.severities.update(f.severity for f in entry.findings)
+
+
+def cache_problem(problem: str, lang: str) -> str:
+    """What the reader is told when the result cache failed during a run."""
+    if lang == "zh":
+        return f"结果缓存出错（{problem}）：本次结果未全部缓存，下次将重新读取"
+    return (
+        f"the result cache failed ({problem}): not every result was kept; "
+        "they will be read again next time"
+    )
 
 
 def write_extract(run: Run, fmt: str, output: Path | None, *, width: int) -> None:

@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import shutil
+import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -99,10 +100,14 @@ class BatchLoader:
         cls, paths: Sequence[Path], rules: tuple[FieldRule, ...], checks: CheckConfig
     ) -> BatchLoader:
         """A loader whose cache is a fresh file deleted when the process ends (`--no-cache`):
-        results still leave memory, but nothing earlier is used."""
-        folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
-        cache = ResultCache(folder / "results.sqlite")
-        atexit.register(shutil.rmtree, folder, True)
+        results still leave memory, but nothing earlier is used. Where no file can be written
+        at all, the cache is in memory (worker processes then read their reports again)."""
+        try:
+            folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
+            atexit.register(shutil.rmtree, folder, True)
+            cache = ResultCache(folder / "results.sqlite")
+        except (OSError, sqlite3.Error):
+            cache = ResultCache(Path(":memory:"))
         return cls(paths, rules, checks, cache)
 
     # Each report on its own
@@ -112,12 +117,13 @@ class BatchLoader:
         as they are read."""
         order = list(range(len(self.paths))) if order is None else list(order)
         self._hash(order)
-        stored = self.cache.summaries(self.version, (d for d in self.digests if d))
+        keys = self._result_keys()
+        stored = self.cache.summaries(self.version, (k for k in keys if k))
         missing: list[int] = []
         for i in order:
-            digest = self.digests[i]
-            if digest is not None and digest in stored:
-                yield i, self._summary(i, loads(stored[digest]))
+            key = keys[i]
+            if key is not None and key in stored:
+                yield i, self._summary(i, loads(stored[key]))
             else:
                 missing.append(i)
         yield from self._read(missing)
@@ -128,8 +134,8 @@ class BatchLoader:
         if index in self._uncached:
             entry = self._uncached[index]
         else:
-            digest = self.digests[index]
-            blob = self.cache.entry(self.version, digest) if digest else None
+            key = self._result_key(index)
+            blob = self.cache.entry(self.version, key) if key else None
             if blob is None:
                 entry = load_entry(self.paths[index], rules=self.rules, checks=self.checks)
             else:
@@ -186,7 +192,7 @@ class BatchLoader:
         for i, (digest, summary, entry) in zip(indices, results, strict=True):
             if digest:
                 self.digests[i] = digest
-                pending.append((digest, summary, entry))
+                pending.append((_result_key(digest, self.paths[i]), summary, entry))
             else:  # could not be read at all: nothing to key it by
                 self._uncached[i] = loads(entry)
             if len(pending) >= 256:
@@ -194,6 +200,13 @@ class BatchLoader:
                 pending = []
             yield i, self._summary(i, loads(summary))
         self.cache.store(self.version, pending)
+
+    def _result_key(self, index: int) -> str | None:
+        digest = self.digests[index]
+        return None if digest is None else _result_key(digest, self.paths[index])
+
+    def _result_keys(self) -> list[str | None]:
+        return [self._result_key(i) for i in range(len(self.paths))]
 
     def _summary(self, index: int, summary: Summary) -> Summary:
         if summary.problem:  # the message names the file it was first read as
@@ -210,7 +223,7 @@ class BatchLoader:
         over the batch (in a worker process, streaming reports from the cache; the results are
         cached for the batch as it is)."""
         key = str(folder.resolve())
-        batch = batch_version(self.version, (d or "" for d in self.digests))
+        batch = batch_version(self.version, (k or "" for k in self._result_keys()))
         stored = self.cache.batch_results(key, batch)
         if len(stored) != len(self.paths):
             stored = self._check_batch(key, batch)
@@ -220,12 +233,18 @@ class BatchLoader:
 
     def _check_batch(self, key: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
         uncached = {i: dumps(e) for i, e in self._uncached.items()}
-        args = (self.cache.path, self.version, self.digests, uncached, _portable(self.checks))
-        if len(self.paths) < POOL_FROM:
+        keys = self._result_keys()
+        paths = [str(p) for p in self.paths]
+        checks = _portable(self.checks)
+        args = (self.cache.path, self.version, keys, paths, uncached, self.rules, checks)
+        if len(self.paths) < POOL_FROM or self.workers < 2:
             results = _check_batch(*args)
         else:
-            with _pool(1, None, ()) as pool:
-                results = pool.submit(_check_batch, *args).result()
+            try:
+                with _pool(1, None, ()) as pool:
+                    results = pool.submit(_check_batch, *args).result()
+            except (BrokenProcessPool, OSError, RuntimeError, ValueError):
+                results = _check_batch(*args)  # no worker process here: in this one
         self.cache.store_batch(key, batch, results)
         return {pos: (summary, findings) for pos, summary, findings in results}
 
@@ -281,18 +300,23 @@ def _read_one(path: str) -> tuple[str, bytes, bytes]:
 def _check_batch(
     cache_path: Path,
     version: str,
-    digests: Sequence[str | None],
+    keys: Sequence[str | None],
+    paths: Sequence[str],
     uncached: dict[int, bytes],
+    rules: tuple[FieldRule, ...],
     checks: CheckConfig,
 ) -> list[tuple[int, bytes, bytes]]:
     """Every report's findings with the cross-report checks: two passes over the cache, one
-    report in memory at a time."""
+    report in memory at a time (a report the cache could not keep is read again)."""
     cache = ResultCache(cache_path)
 
     def entries() -> Iterator[Entry]:
-        for i, digest in enumerate(digests):
-            blob = uncached.get(i) or (cache.entry(version, digest) if digest else None)
-            yield Entry(Extraction(_missing_report(i))) if blob is None else loads(blob)
+        for i, key in enumerate(keys):
+            blob = uncached.get(i) or (cache.entry(version, key) if key else None)
+            if blob is None:
+                yield load_entry(Path(paths[i]), rules=rules, checks=checks)
+            else:
+                yield loads(blob)
 
     index = index_batch(
         ((e.extraction.unit, e.extraction.report.text) for e in entries()),
@@ -321,10 +345,6 @@ def _unit_groups(
         (g.unit, [index[id(ex)] for ex in g.extractions])
         for g in group_units(light, threshold=threshold)
     ]
-
-
-def _missing_report(index: int) -> Report:
-    return Report(Path(f"#{index + 1}"), "", "", "txt", error="not in the cache")
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -364,6 +384,13 @@ def _portable(checks: CheckConfig) -> CheckConfig:
 def _sha256(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _result_key(sha256: str, path: Path) -> str:
+    """What results are stored under: the content and the file's name, which the unit and the
+    year fall back on when the text does not say them (two files of the same text under two
+    names are two reports)."""
+    return f"{sha256}/{path.name}"
 
 
 def _at_path(entry: Entry, path: Path) -> Entry:

@@ -101,6 +101,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "The report file was deleted or moved; its decisions stay in the log",
     ),
     "reading_notes": ("读取提示", "Reading notes"),
+    "cache_failed": (
+        "结果缓存出错，本次结果未全部缓存（下次将重新读取）",
+        "The result cache failed: not every result was kept (they will be read again)",
+    ),
     "nothing_to_undo": ("没有可撤销的操作", "Nothing to undo"),
     "undone": ("已撤销", "Undone"),
     "copied": ("已复制到剪贴板", "Copied to the clipboard"),

@@ -50,3 +50,9 @@ def reading_notes(node: DOMNode, notes: list[str], lang: str) -> None:
     without text, a pattern of config.toml left out): its figures may be incomplete."""
     message = inert(f"{t('reading_notes', lang)}:\n" + "\n".join(notes))
     node.app.notify(message, severity="warning", timeout=15, markup=False)
+
+
+def cache_failed(node: DOMNode, problem: str, lang: str) -> None:
+    """Say the result cache failed (the review goes on; the next opening reads again)."""
+    message = inert(f"{t('cache_failed', lang)}: {problem}")
+    node.app.notify(message, severity="warning", timeout=10, markup=False)

@@ -317,11 +317,6 @@ def test_a_batch_big_enough_for_worker_processes(capsys, tmp_path, cache):
     assert out == at_once(folder, "check", "csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core.loading caches results by content alone, but the unit and year fall back to "
-    "the file name: two files with the same text get the same unit and year",
-)
 def test_same_text_under_two_names_keeps_each_names_unit_and_year(capsys, tmp_path, cache):
     text = "部门整体支出绩效自评报告\n本单位年度预算收入100.00万元。\n"
     folder = tmp_path / "batch"
@@ -331,3 +326,31 @@ def test_same_text_under_two_names_keeps_each_names_unit_and_year(capsys, tmp_pa
     out = jixiao(capsys, "extract", str(folder), "--format", "json")[1]
     years = {Path(r["path"]).name[:5]: r["year"] for r in json.loads(out)["reports"]}
     assert years == {"甲县东风镇": 2022, "乙县西河镇": 2023}
+
+
+def test_a_cache_that_cannot_grow_costs_time_not_results(tmp_path, cache):
+    """The disk fills up under the cache (a file-size limit in a subprocess), before it can be
+    opened or while results are stored: the output is what it is with a working cache, and
+    the reader is told once."""
+    env = {**os.environ, "JIXIAO_CACHE_DIR": str(cache)}
+
+    def run(*limit: int) -> subprocess.CompletedProcess[str]:
+        def small_files() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, limit)
+
+        shutil.rmtree(cache, ignore_errors=True)
+        return subprocess.run(
+            [str(JIXIAO), "--config", str(CONFIG), "check", *REPORTS, "--format", "csv"],
+            capture_output=True, text=True, env=env, check=False,
+            preexec_fn=small_files if limit else None,
+        )  # fmt: skip
+
+    normal = run()
+    assert normal.stderr == ""
+    assert normal.stdout.count("\n") > 10
+    for limit, told in ((60_000, "结果缓存无法使用"), (150_000, "结果缓存出错")):
+        full = run(limit, limit)
+        assert full.stderr.count(told) == 1, full.stderr
+        assert "Traceback" not in full.stderr
+        assert (full.returncode, full.stdout) == (normal.returncode, normal.stdout)

@@ -88,8 +88,9 @@ def test_a_moved_file_is_known_by_its_content(
     paths = [*batch, empty]
     _summaries(_loader(paths, tmp_path / "cache"))
     reads.clear()
-    moved = [p.with_name("改名_" + p.name) for p in paths]
+    moved = [p.parent / "移走" / p.name for p in paths]
     for old, new in zip(paths, moved, strict=True):
+        new.parent.mkdir(exist_ok=True)
         old.rename(new)
     again = _loader(moved, tmp_path / "cache")
     summaries = _summaries(again)
@@ -98,6 +99,32 @@ def test_a_moved_file_is_known_by_its_content(
     # A problem is told naming the file as it is called now.
     problem = summaries[len(moved) - 1].problem
     assert problem is not None and str(moved[-1]) in problem and str(empty) not in problem
+
+
+def test_the_same_text_under_another_name_is_its_own_report(
+    tmp_path: Path, reads: list[Path]
+) -> None:
+    # The unit and the year fall back on the file name when the text does not say them.
+    text = "部门整体支出绩效自评报告\n本单位年度预算收入100.00万元。\n"
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    first = folder / "甲县东风镇_2022_自评报告.txt"
+    second = folder / "乙县西河镇_2023_自评报告.txt"
+    first.write_text(text, "utf-8")
+    second.write_text(text, "utf-8")
+    loader = _loader([first, second], tmp_path / "cache")
+    found = _summaries(loader)
+    assert [(s.unit, s.year) for s in (found[0], found[1])] == [
+        ("甲县东风镇", 2022),
+        ("乙县西河镇", 2023),
+    ]
+    assert loader.entry(1).extraction.year == 2023
+    renamed = second.with_name("丙县南山镇_2024_自评报告.txt")
+    second.rename(renamed)
+    reads.clear()
+    again = _summaries(_loader([first, renamed], tmp_path / "cache"))
+    assert reads == [renamed]
+    assert (again[1].unit, again[1].year) == ("丙县南山镇", 2024)
 
 
 def test_other_settings_do_not_reuse_results(

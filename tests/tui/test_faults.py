@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,38 @@ async def test_a_report_deleted_before_loading_is_listed_as_unreadable(
         rows = app.workbench.summaries
         assert sum(1 for s in rows if s is not None and s.problem) == 1
     assert app._exception is None
+
+
+class _FullDisk:
+    """A database connection whose writes fail as on a full disk; reads go through."""
+
+    def __init__(self, db: object) -> None:
+        self._db = db
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._db, name)
+
+    def __enter__(self) -> object:
+        return self._db.__enter__()  # type: ignore[attr-defined]
+
+    def __exit__(self, *exc: object) -> object:
+        return self._db.__exit__(*exc)  # type: ignore[attr-defined]
+
+    def executemany(self, *args: object) -> object:
+        raise sqlite3.OperationalError("database or disk is full")
+
+
+async def test_a_failing_result_cache_is_told_and_the_batch_still_reviewed(
+    small: Path, make_app: AppFactory
+) -> None:
+    app = make_app(small)
+    cache = app.workbench.loader.cache
+    cache._db = _FullDisk(cache._db)  # type: ignore[assignment]
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_loaded(app, pilot)
+        await _until(pilot, lambda: any("结果缓存出错" in t for t in _toasts(app)))
+        assert sum("结果缓存出错" in t for t in _toasts(app)) == 1
+        screen = await open_row(app, pilot, NAMES[0])
+        assert screen.entry.extraction.figures  # read again from the file
+        await pilot.press("c")
+    assert any(_notes(small).values())

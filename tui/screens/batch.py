@@ -18,6 +18,7 @@ from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
 from core.cleaning import inert
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
+from tui.notices import cache_failed
 from tui.widgets.inputs import still_input
 from tui.widgets.report_list import ReportList
 from tui.workbench import Workbench
@@ -141,6 +142,8 @@ class BatchScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).display = False
         self._build_rows(range(len(self._rows)))  # the counts now include the batch's findings
         self.refresh_rows()
+        if problem := self.workbench.loader.cache.problem:
+            cache_failed(self, problem, self.lang)
         self._show_title()
 
     # Rows
