@@ -106,13 +106,13 @@ that could not be read."""
 def select_rows(
     rows: Iterable[Row],
     *,
-    sort: str = "path",
+    sort: str | None = "path",
     status: str | None = None,
     severity: str = "all",
     text: str = "",
 ) -> list[Row]:
-    """The rows that pass the filters, in the order asked for. `text` matches the unit or the
-    path, ignoring case."""
+    """The rows that pass the filters, in the order asked for (None: as given). `text` matches
+    the unit or the path, ignoring case."""
     needle = text.strip().casefold()
     kept = []
     for row in rows:
@@ -127,4 +127,4 @@ def select_rows(
         if needle and needle not in row.unit.casefold() and needle not in row.path.casefold():
             continue
         kept.append(row)
-    return sorted(kept, key=SORTS[sort])
+    return kept if sort is None else sorted(kept, key=SORTS[sort])

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Input, OptionList
 from textual.widgets._footer import FooterKey
 
 import core.review_log
+from core.batch import SORTS
 from core.checks import check_label
 from core.config import ConfigError, load_config
 from core.models import Finding
@@ -113,6 +114,31 @@ async def test_o_changes_the_order_of_the_rows(batch: Path, make_app: AppFactory
         await pilot.press("o", "o")  # → year → errors: most errors first
         errors = [int(e or 0) for e in column(table, "col_errors")]
         assert errors == sorted(errors, reverse=True) and errors[0] > errors[-1]
+
+
+async def test_the_orders_follow_decisions(batch: Path, make_app: AppFactory) -> None:
+    # The listing keeps each order once worked out; a decision must still move its row.
+    app = make_app(batch)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        screen = batch_screen(app)
+        table = screen.query_one("#reports", ReportList)
+        for _ in range(2 * len(SORTS)):  # every order worked out, twice round
+            await pilot.press("o")
+        while screen.sort != "status":
+            await pilot.press("o")
+        last = column(table, "col_file")[-1]
+        table.move_cursor(table.row_count - 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("r", "escape")  # 已审 ("done" sorts first)
+        await pilot.pause()
+        assert column(table, "col_file")[0] == last
+        for _ in range(len(SORTS)):  # round again to the status order
+            await pilot.press("o")
+        assert screen.sort == "status"
+        assert column(table, "col_file")[0] == last
+        assert column(table, "col_status")[0] == "已审"
 
 
 async def test_s_filters_by_status(batch: Path, make_app: AppFactory) -> None:
