@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.batch import Row, findings_on, select_rows, worst_severity
 from core.cleaning import inert
@@ -94,3 +96,25 @@ def test_pair_verdicts_become_matcher_decisions(tmp_path: Path) -> None:
 )
 def test_inert_names_keep_their_brackets_and_lose_their_controls(raw: str, shown: str) -> None:
     assert inert(raw) == shown
+
+
+_WORDS = st.text(alphabet="县镇甲乙ABab_0. ßẞİ", max_size=8)
+
+
+@given(
+    units=st.lists(_WORDS, min_size=1, max_size=6),
+    paths=st.lists(_WORDS, min_size=1, max_size=6),
+    needle=_WORDS,
+)
+def test_the_text_filter_matches_the_unit_or_the_path_ignoring_case(
+    units: list[str], paths: list[str], needle: str
+) -> None:
+    rows = [
+        Row(i, p, u, 2023, 0, 0, "unreviewed")
+        for i, (u, p) in enumerate(zip(units, paths, strict=False))
+    ]
+    folded = needle.strip().casefold()
+    expected = [
+        r for r in rows if not folded or folded in r.unit.casefold() or folded in r.path.casefold()
+    ]
+    assert select_rows(rows, sort=None, text=needle) == expected
