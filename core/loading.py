@@ -11,11 +11,13 @@ import atexit
 import contextlib
 import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import sqlite3
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -371,8 +373,26 @@ def _pool(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     )
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_process,
+        initargs=(initializer, initargs),
     )
+
+
+def _start_process(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """In a worker process: end with the program that started it. A program killed outright
+    (a dropped SSH session) gives its workers no word, and they would wait for work forever."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 def _portable(checks: CheckConfig) -> CheckConfig:

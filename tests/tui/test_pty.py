@@ -4,6 +4,7 @@ clicking the markup's words runs nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -159,3 +160,64 @@ def test_the_real_app_writes_none_of_the_injected_sequences(tmp_path: Path) -> N
         assert b"pwned" not in title
     for link in re.findall(rb"\x1b\]8;[^\x07\x1b]*", out):
         assert PAYLOAD_URL.encode() not in link
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _tagged(tag: str) -> list[int]:
+    """The Python processes (the app and those it started) whose environment carries `tag`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if not proc.name.isdigit() or tag.encode() not in (proc / "environ").read_bytes():
+                continue
+            if b"python" in _cmdline(int(proc.name)).split(b"\0")[0]:
+                found.append(int(proc.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not JIXIAO.exists(), reason="needs the installed jixiao command")
+def test_worker_processes_end_with_an_app_killed_outright(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An app killed outright (kill -9, a crash) tells its workers nothing: they must not wait
+    # for work forever.
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for n in range(1500):  # read in worker processes, too many to be done before the kill
+        (batch / f"甲县{n:03d}镇_2023.txt").write_text(_report(2023) * 20, encoding="utf-8")
+    tag = f"JIXIAO_TEST_TAG_{os.getpid()}_{time.monotonic_ns()}"
+    monkeypatch.setenv(tag, "1")
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    # Started from a shell, as a reviewer does: the app is not the terminal's session leader,
+    # whose end would hang up the session's other processes anyway.
+    term = Terminal(["/bin/sh", "-c", f"'{JIXIAO}' '{batch}'; sleep 30"], tmp_path)
+    try:
+        # The app, its resource tracker and fork server, and at least one worker.
+        for _ in range(200):  # the workers start once the batch screen is up
+            term.read(0.05)
+            if len(_tagged(tag)) >= 4:
+                break
+        assert len(_tagged(tag)) >= 4, "no worker processes started"
+        # Killed outright, its terminal still open (closing it would hang the session up,
+        # which ends every process of it anyway).
+        (app,) = [p for p in _tagged(tag) if str(JIXIAO).encode() in _cmdline(p).split(b"\0")]
+        os.kill(app, signal.SIGKILL)
+        for _ in range(100):
+            if not _tagged(tag):
+                break
+            time.sleep(0.1)
+        left = _tagged(tag)
+    finally:
+        term.close()
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} processes outlived the app"
