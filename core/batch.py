@@ -121,6 +121,9 @@ def select_rows(
     """The rows that pass the filters, in the order asked for (None: as given). `text` matches
     the unit or the path, ignoring case."""
     needle = text.strip().casefold().replace("\x00", "")
+    if status is None and severity == "all" and not needle:
+        kept = list(rows)  # nothing to filter out
+        return kept if sort is None else sorted(kept, key=SORTS[sort])
     kept = []
     for row in rows:
         if status is not None and row.status != status:

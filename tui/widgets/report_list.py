@@ -59,8 +59,8 @@ class ReportList(ScrollView, can_focus=True):
         self.columns: list[tuple[str, str, int]] = []
         """(key, header, width in cells) of each column."""
         self.rows: list[Row] = []
-        self._position: dict[int, int] = {}
-        """Report index → its row."""
+        self._position: dict[int, int] | None = {}
+        """Report index → its row; worked out when first asked for after `set_rows`."""
         self.cursor_row = 0
 
     # Content
@@ -73,8 +73,10 @@ class ReportList(ScrollView, can_focus=True):
         """Show these rows, the cursor staying on the report it was on when it is still shown."""
         current = self.current
         self.rows = list(rows)
-        self._position = {row.index: i for i, row in enumerate(self.rows)}
-        found = None if current is None else self._position.get(current.index)
+        self._position = None
+        found = None
+        if current is not None:
+            found = next((i for i, r in enumerate(self.rows) if r.index == current.index), None)
         self.cursor_row = min(found if found is not None else self.cursor_row, self.row_count - 1)
         self.cursor_row = max(self.cursor_row, 0)
         self._resize()
@@ -83,19 +85,20 @@ class ReportList(ScrollView, can_focus=True):
 
     def add_rows(self, rows: Sequence[Row]) -> None:
         """Add rows at the end (rows of reports already shown are left out)."""
-        new = [r for r in rows if r.index not in self._position]
+        positions = self._positions()
+        new = [r for r in rows if r.index not in positions]
         if not new:
             return
         start = len(self.rows)
         for i, row in enumerate(new, start):
-            self._position[row.index] = i
+            positions[row.index] = i
         self.rows.extend(new)
         self._resize()
         self.refresh_lines(start + 1, len(new))
 
     def update_row(self, row: Row) -> None:
         """Redraw a report's row with new contents, where it is."""
-        position = self._position.get(row.index)
+        position = self.position_of(row.index)
         if position is not None:
             self.rows[position] = row
             self.refresh_lines(position + 1)
@@ -111,7 +114,12 @@ class ReportList(ScrollView, can_focus=True):
 
     def position_of(self, index: int) -> int | None:
         """Where a report's row is in the listing, or None when it is not shown."""
-        return self._position.get(index)
+        return self._positions().get(index)
+
+    def _positions(self) -> dict[int, int]:
+        if self._position is None:
+            self._position = {row.index: i for i, row in enumerate(self.rows)}
+        return self._position
 
     def cells(self, position: int) -> list[Text]:
         """The texts a row shows, one per column."""
