@@ -78,6 +78,7 @@ class ReportScreen(Screen[None]):
         self.text = entry.extraction.report.text
         self.search_text = ""
         self._told_gone = False
+        self._notes: tuple[str, ...] | None = None
         localise_bindings(self, self.lang)
 
     @property
@@ -114,7 +115,7 @@ class ReportScreen(Screen[None]):
         self._show_title()
         self._tell_if_gone()
         if self._reading_notes():
-            reading_notes(self, self._reading_notes(), lang)
+            reading_notes(self, list(self._reading_notes()), lang)
         # Where to resume next time: a small file written off the UI thread.
         log, path = self.workbench.log, self.entry.path
         self.run_worker(lambda: log.remember_report(path), thread=True, group="remember")
@@ -174,10 +175,15 @@ class ReportScreen(Screen[None]):
         state = self.workbench.state(self.index)
         return annotation_on(state, target) if state else None
 
-    def _reading_notes(self) -> list[str]:
-        """What reading the report was not sure of, in the reviewer's language."""
-        ex = self.entry.extraction
-        return [translate(w, self.lang) for w in (*ex.report.warnings, *ex.warnings)]
+    def _reading_notes(self) -> tuple[str, ...]:
+        """What reading the report was not sure of, in the reviewer's language (worked out
+        once: the title is drawn again on every decision)."""
+        if self._notes is None:
+            ex = self.entry.extraction
+            self._notes = tuple(
+                translate(w, self.lang) for w in (*ex.report.warnings, *ex.warnings)
+            )
+        return self._notes
 
     def _show_title(self) -> None:
         ex = self.entry.extraction
