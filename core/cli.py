@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections import Counter
@@ -87,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `jixiao` console script."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Whoever read the output stopped (`jixiao check … | head`): stop quietly, as other
+        # tools do, without Python complaining again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_SOME_ERRORS
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(_with_command(list(sys.argv[1:] if argv is None else argv)))
     config_path = args.config
     if config_path is None and Path(DEFAULT_CONFIG_NAME).is_file():

@@ -354,3 +354,20 @@ def test_a_cache_that_cannot_grow_costs_time_not_results(tmp_path, cache):
         assert full.stderr.count(told) == 1, full.stderr
         assert "Traceback" not in full.stderr
         assert (full.returncode, full.stdout) == (normal.returncode, normal.stdout)
+
+
+def test_output_piped_to_a_reader_that_stops_ends_quietly(tmp_path, cache):
+    """`jixiao extract … | head`: the reader goes away; no traceback."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for n, path in enumerate(sorted(SAMPLES.glob("*.txt")) * 8):
+        (folder / f"{n:02d}_{path.name}").write_text(path.read_text("utf-8"), "utf-8")
+    env = {**os.environ, "JIXIAO_CACHE_DIR": str(cache)}
+    command = [str(JIXIAO), "--config", str(CONFIG), "extract", str(folder), "--format", "json"]
+    reader = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.read(100)
+    reader.stdout.close()  # like head, after its first lines
+    err = reader.stderr.read().decode()
+    assert reader.wait(60) == 1
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
