@@ -198,6 +198,8 @@ def _terminal(folder: Path, cache: Path, log: Path, keys: int) -> dict[str, floa
         if process.poll() is not None:
             raise RuntimeError(f"jixiao ended at start: {shown[-500:]!r}")
         sizes: dict[str, float] = {}
+        # The app may resume on the report last open (a kept --work folder): back to the list.
+        _send(primary, b"\x1b")
         for name, key in (
             ("listing: down", b"\x1b[B"),
             ("listing: page down", b"\x1b[6~"),

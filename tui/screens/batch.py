@@ -105,8 +105,7 @@ class BatchScreen(Screen[None]):
         self._show_title()
         self._show_filters()
         table.focus()
-        # Loading starts once the screen is painted: hashing files would slow the first paint.
-        self.call_after_refresh(self.load_batch)
+        self.load_batch()
 
     # Loading
 
