@@ -19,7 +19,7 @@ from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.export import EXPORT_FORMATS
 from core.extract import extract
 from core.problems import problem_text, translate
-from core.reading import find_reports, read_report
+from core.reading import FoundFiles, find_reports, read_report
 from core.rules import FIELD_RULES, FieldRule, with_aliases
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ def _extract(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRu
         return EXIT_USAGE
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
-    run = _run(args, found.reports, checks, rules)
+    run = _run(args, found, checks, rules)
     width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
     if not _written(run, lambda: write_extract(run, args.format, args.output, width=width)):
         return EXIT_SOME_ERRORS
@@ -166,7 +166,7 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRule
     lang = checks.lang
     found = find_reports(args.paths)
     _tell_skipped(found.skipped, lang)
-    run = _run(args, found.reports, checks, rules, across=batch_folder(args.paths))
+    run = _run(args, found, checks, rules, across=batch_folder(args.paths))
     width = shutil.get_terminal_size((120, 24)).columns if args.output is None else 120
     if not _written(run, lambda: write_check(run, args.format, args.output, width=width)):
         return EXIT_SOME_ERRORS
@@ -184,7 +184,7 @@ def _check(args: argparse.Namespace, checks: CheckConfig, rules: tuple[FieldRule
 
 def _run(
     args: argparse.Namespace,
-    paths: Sequence[Path],
+    found: FoundFiles,
     checks: CheckConfig,
     rules: tuple[FieldRule, ...],
     *,
@@ -194,13 +194,12 @@ def _run(
     deleted at exit, with --no-cache or when the user's cannot be opened)."""
     from core.cache import ResultCache
     from core.cli_batch import Progress, Run
-    from core.loading import BatchLoader
+    from core.loading import BatchLoader, private_cache
 
     cache = None if args.no_cache else _open_cache(ResultCache, checks.lang)
-    if cache is None:
-        loader = BatchLoader.uncached(paths, rules, checks)
-    else:
-        loader = BatchLoader(paths, rules, checks, cache)
+    loader = BatchLoader(
+        found.reports, rules, checks, cache or private_cache(), real_paths=found.real_paths
+    )
     progress = Progress.on(sys.stderr, checks.lang, output=args.output)
     return Run(loader, checks.lang, _warn, progress, across=across)
 

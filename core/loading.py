@@ -97,21 +97,6 @@ class BatchLoader:
         self.version = results_version(self.rules, self.checks)
         self.digests = [None] * len(self.paths)
 
-    @classmethod
-    def uncached(
-        cls, paths: Sequence[Path], rules: tuple[FieldRule, ...], checks: CheckConfig
-    ) -> BatchLoader:
-        """A loader whose cache is a fresh file deleted when the process ends (`--no-cache`):
-        results still leave memory, but nothing earlier is used. Where no file can be written
-        at all, the cache is in memory (worker processes then read their reports again)."""
-        try:
-            folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
-            atexit.register(shutil.rmtree, folder, True)
-            cache = ResultCache(folder / "results.sqlite")
-        except (OSError, sqlite3.Error):
-            cache = ResultCache(Path(":memory:"))
-        return cls(paths, rules, checks, cache)
-
     # Each report on its own
 
     def summaries(self, order: Sequence[int] | None = None) -> Iterator[tuple[int, Summary]]:
@@ -279,6 +264,19 @@ class BatchLoader:
                 groups = _unit_groups(names, threshold)
         self.cache.store_unit_groups(key, digest, dumps(groups))
         return groups
+
+
+def private_cache() -> ResultCache:
+    """A cache of this run only (`--no-cache`, or the user's cannot be opened): a fresh file
+    deleted when the process ends, so results still leave memory but nothing earlier is used.
+    Where no file can be written at all, it is in memory (worker processes then read their
+    reports again)."""
+    try:
+        folder = Path(tempfile.mkdtemp(prefix="jixiao-"))
+        atexit.register(shutil.rmtree, folder, True)
+        return ResultCache(folder / "results.sqlite")
+    except (OSError, sqlite3.Error):
+        return ResultCache(Path(":memory:"))
 
 
 # ---- in worker processes -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from core.batch import Entry, Row
 from core.cache import ResultCache
 from core.config import Config
 from core.decisions import pair_decisions
-from core.loading import BatchLoader, Summary, prepare_workers
+from core.loading import BatchLoader, Summary, prepare_workers, private_cache
 from core.matching import ReportMatch, match_projects
 from core.problems import problem_of
 from core.reading import find_reports, real_path, relative_name
@@ -74,10 +74,9 @@ class Workbench:
         paths = list(found.reports)
         rules = with_aliases(FIELD_RULES, config.field_aliases, patterns=config.field_patterns)
         checks = replace(config.checks, lang=lang)
-        if cache is None:
-            loader = BatchLoader.uncached(paths, rules, checks)
-        else:
-            loader = BatchLoader(paths, rules, checks, cache, real_paths=found.real_paths)
+        loader = BatchLoader(
+            paths, rules, checks, cache or private_cache(), real_paths=found.real_paths
+        )
         if workers is not None:
             loader.workers = workers
         if loader.workers > 1:

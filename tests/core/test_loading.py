@@ -231,7 +231,7 @@ def test_no_cache_opens_the_workbench_without_the_users_cache(tmp_path: Path) ->
     folder = tmp_path / "batch"
     folder.mkdir()
     assert _with_command(["--no-cache", str(folder)]) == ["--no-cache", "review", str(folder)]
-    loader = BatchLoader.uncached([], FIELD_RULES, CHECKS)
+    loader = BatchLoader([], FIELD_RULES, CHECKS, core.loading.private_cache())
     assert loader.cache.path.parent != ResultCache.open(tmp_path / "user").path.parent
 
 
