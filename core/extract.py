@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from core.identity import find_unit, find_year
 from core.lines import line_of, line_starts
-from core.models import Extraction, Figure, Report
+from core.models import Extraction, Figure, Project, Report
 from core.numbers import (
     Number,
     find_chinese_counts,
@@ -21,6 +21,7 @@ from core.numbers import (
     to_wan,
 )
 from core.patterns import PatternTimeout, TimedPattern
+from core.poor_copy import ReadingText, reading_text
 from core.projects import choose_projects, find_project_lists
 from core.rules import (
     FIELD_RULES,
@@ -114,10 +115,54 @@ def _scanner(rules: tuple[FieldRule, ...]) -> Scanner:
 
 
 def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extraction:
-    """Read figures, projects, unit and year out of a report. Never raises on any text."""
-    text = report.text
-    if report.error or not text:
+    """Read figures, projects, unit and year out of a report. Never raises on any text.
+
+    A poor copy (OCR slips, pinyin glosses, traditional characters) is read through its
+    repaired reading (core.poor_copy); every span still points into the display text."""
+    if report.error or not report.text:
         return Extraction(report=report)
+    reading = reading_text(report.text)
+    if reading.origin is None:
+        return _extract(report, rules)
+    read = _extract(replace(report, text=reading.text), rules)
+    return _grounded(read, report, reading)
+
+
+def _grounded(read: Extraction, report: Report, reading: ReadingText) -> Extraction:
+    """An extraction of the reading text, its spans moved to the display text."""
+    text = report.text
+    starts = line_starts(text)
+
+    def figure(fig: Figure) -> Figure:
+        start, end = reading.span(fig.start, fig.end)
+        value_start, value_end = reading.span(fig.value_start, fig.value_end)
+        return replace(
+            fig,
+            quote=text[start:end],
+            start=start,
+            end=end,
+            line=line_of(starts, start),
+            value_start=value_start,
+            value_end=value_end,
+            candidates=tuple(figure(c) for c in fig.candidates),
+        )
+
+    def project(item: Project) -> Project:
+        start, end = reading.span(item.start, item.end)
+        return replace(item, start=start, end=end, line=line_of(starts, start))
+
+    return replace(
+        read,
+        report=report,
+        figures=tuple(figure(f) for f in read.figures),
+        projects=tuple(project(p) for p in read.projects),
+        project_lists=tuple(tuple(project(p) for p in lst) for lst in read.project_lists),
+        warnings=(*read.warnings, *reading.notes),
+    )
+
+
+def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
+    text = report.text
     numbers = _numbers_by_start(text)
     starts = line_starts(text)
     year = find_year(text, report.path)

@@ -89,6 +89,19 @@ PROBLEMS: dict[str, str] = {
         "第 {page} 页的字形无法映射为文字（需要文字识别 OCR）"
     ),
     "encoding uncertain: read as {encoding} ({how})": "编码不能确定：按 {encoding} 读取（{how}）",
+    # Reading notes of a poor copy (core.poor_copy)
+    "poor copy: pinyin glosses in the text (預(yù)算) were ignored": (
+        "文本为转载劣质副本：字后夹注的拼音（如 預(yù)算）已忽略"
+    ),
+    "poor copy: words spaced out character by character were read joined": (
+        "文本为转载劣质副本：逐字空格隔开的词已连读"
+    ),
+    "poor copy: OCR slips (万兀, 预匏, IO for 10) were read as what they stand for": (
+        "文本为识别（OCR）劣质副本：万兀、预匏、IO（10）等识别错字已按原意读取"
+    ),
+    "poor copy: traditional characters were read as simplified": (
+        "文本为繁体转载副本：繁体字已按简体读取"
+    ),
 }
 """English template → Chinese template."""
 
