@@ -52,8 +52,23 @@ _REGION_RE = re.compile(
 _THRESHOLD_RE = re.compile(r"^\s*(?:[（(]含[）)])?\s*(?:以上|以下|及以上|及以下|以内|至|~|～|的)")
 # A retiree-inclusive total: "58人（含离退休16人）".
 _INCLUDES_RETIRED_RE = re.compile(
-    r"^\s*[（(]?\s*(?:含|包括|其中)[^。；\n]{0,6}(?:离退休|退休)|^\s*[，,]\s*其中(?:在职|在编|在岗)"
+    r"^\s*[（(]?\s*(?:含|包括)[^）)。；;\n]{0,20}?(?:离退休|退休|离休)"
+    r"|^\s*[，,]\s*其中(?:在职|在编|在岗)"
+    r"|^\s*[，,：:]?\s*其中[^。；;\n]{0,40}?(?:离退休|退休|离休)"
 )
+# A label that states the whole 编制 (not one kind of it).
+_STAFF_TOTAL_LABEL_RE = re.compile(r"(?:核定|人员|机构|定)编制|编制(?:总数|人数|数)")
+# Kinds of 编制 listed side by side ("政法专项编制47人、行政工勤编制5人"): each is a part, and the
+# total is not stated (unless a label such as 编制数 states it).
+_STAFF_KIND_RE = re.compile(r"编制\s*[0-9０-９一二三四五六七八九十两百]+\s*[人名个]")
+# A label alone on its line, after a heading number ("（一）自评得分"), whose figure is the
+# next line ("100分。").
+_HEADING_BEFORE_RE = re.compile(
+    r"(?:^|\n)[ \t]*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
+    r"|[0-9]{1,2}[.、．])[ \t]*$"
+)
+_HEADING_AFTER_RE = re.compile(r"[ \t:：]*\n(?:[ \t]*\n){0,3}[ \t]*")
+_LINE_OF_VALUE_RE = re.compile(r"\s*[。.；;]?[ \t]*(?:\n|$)")
 _GRADE_RE = re.compile(r"[“\"「]?(优秀|良好|优|良|中等|中|合格|差|较差|不合格)[”\"」]?")
 _GRADE_VALUE = {
     "优秀": "优",
@@ -77,6 +92,22 @@ _PROJECT_SCOPE_RE = re.compile(
     r"|项目支出(?:方面|中|情况)"
 )
 _SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
+# In a sentence with these, a 总计 is the grand total of the final accounts (本年收入 plus
+# carry-overs and transfers; FORMS.md), not the year's income or spending.
+_CARRY_OVER_RE = re.compile(r"结转|结余|调节基金|上解|调入|调出")
+
+
+def _sentence_start(text: str, at: int) -> int:
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text, max(0, at - 200), at):
+        start = match.end()
+    return start
+
+
+def _sentence_end(text: str, at: int) -> int:
+    found = _SENTENCE_END_RE.search(text, at, at + 200)
+    return found.start() if found else min(len(text), at + 200)
+
 
 _KIND_FOR_UNIT = {"万元": "money", "%": "percent", "人": "persons", "个": "count", "分": "score"}
 
@@ -243,6 +274,10 @@ def _candidate_after(
         return None
     if rule.unit in ("万元", "%") and _REGION_RE.search(text, max(0, start - 8), start):
         return None
+    if text.endswith("总计", start, end) and _CARRY_OVER_RE.search(
+        text, _sentence_start(text, start), _sentence_end(text, end)
+    ):
+        return None  # 收入/支出总计 with carry-overs is not the year's income or spending
     bridge = _BRIDGE_RE.match(text, end, min(len(text), end + _MAX_BRIDGE))
     value_at = bridge.end() if bridge else end
     field = _scoped_field(text, rule, start)
@@ -267,6 +302,8 @@ def _candidate_after(
         )
     number = numbers.get(value_at)
     if number is None:
+        number = _value_under_heading(text, start, end, numbers)
+    if number is None:
         return _zero_after(text, rule, field, weak, start, end, value_at)
     if _KIND_FOR_UNIT.get(rule.unit) != number.kind:
         return None
@@ -275,9 +312,35 @@ def _candidate_after(
         return None
     if rule.unit == "人" and _INCLUDES_RETIRED_RE.match(after):
         return None
+    if (
+        rule.key == "staff_authorized"
+        and not _STAFF_TOTAL_LABEL_RE.search(text, start, end)
+        and len(
+            _STAFF_KIND_RE.findall(
+                text, _sentence_start(text, start), _sentence_end(text, number.end)
+            )
+        )
+        > 1
+    ):
+        return None
     if rule.unit == "分" and number.value > 100:
         return None
     return _Candidate(rule, field, weak, start, end, number.start, number.digits_end, number)
+
+
+def _value_under_heading(
+    text: str, start: int, end: int, numbers: dict[int, Number]
+) -> Number | None:
+    """The figure of a heading label, alone on the next line: "（一）自评得分" / "100分。"."""
+    if not _HEADING_BEFORE_RE.search(text, max(0, start - 12), start):
+        return None
+    gap = _HEADING_AFTER_RE.match(text, end)
+    if gap is None:
+        return None
+    number = numbers.get(gap.end())
+    if number is None or not number.unit or not _LINE_OF_VALUE_RE.match(text, number.end):
+        return None
+    return number
 
 
 def _zero_after(
@@ -294,10 +357,7 @@ def _scoped_field(text: str, rule: FieldRule, label_start: int) -> str | None:
     """The field a label states, given whether its sentence is about project expenditure."""
     if rule.project_twin is None:
         return rule.key
-    sentence_start = 0
-    for match in _SENTENCE_END_RE.finditer(text, max(0, label_start - 200), label_start):
-        sentence_start = match.end()
-    if _PROJECT_SCOPE_RE.search(text, sentence_start, label_start):
+    if _PROJECT_SCOPE_RE.search(text, _sentence_start(text, label_start), label_start):
         return rule.project_twin or None
     return rule.key
 

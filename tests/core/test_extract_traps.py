@@ -1,0 +1,93 @@
+"""Traps of real reports, in wordings written for these tests: each case that must read a figure
+has a near case that must not."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from core.extract import extract
+from core.models import Report
+
+
+def _figures(text: str) -> dict[str, object]:
+    ex = extract(Report(path=Path("r.txt"), sha256="", text=text, kind="txt"))
+    for fig in ex.figures:
+        assert text[fig.start : fig.end] == fig.quote
+    return {f.field: f.value for f in ex.figures}
+
+
+CASES = [
+    # 收入/支出总计 of final accounts include carry-overs: not the year's income or spending.
+    (
+        "grand-total-with-carry-over",
+        "本级收入完成85.20万元，加上上年结转和上级补助等903.40万元，收入总计988.60万元。",
+        {"income_total": None},
+    ),
+    (
+        "grand-total-of-income-parts",
+        "2023年度收入总计640.00万元，其中一般公共预算财政拨款收入600.00万元，"
+        "政府性基金预算财政拨款收入40.00万元。",
+        {"income_total": Decimal("640")},
+    ),
+    (
+        "spending-grand-total-with-transfers",
+        "加上结转下年、上解上级支出等12.00万元，支出总计733.10万元。",
+        {"spending_total": None},
+    ),
+    (
+        "general-budget-spending-when-nothing-else",
+        "本镇一般公共预算支出721.10万元，比上年下降3.2%。",
+        {"spending_total": Decimal("721.1")},
+    ),
+    (
+        "stated-spending-beats-general-budget-spending",
+        "本年支出合计800.00万元，其中一般公共预算支出721.10万元。",
+        {"spending_total": Decimal("800")},
+    ),
+    # Kinds of 编制 side by side are parts; a total label states the total.
+    (
+        "kinds-of-quota-listed",
+        "经编办核定行政编制12人、事业编制30人，核定使用工勤编制3人。",
+        {"staff_authorized": None},
+    ),
+    (
+        "quota-total-then-kinds",
+        "核定编制42名，其中行政编制12名、事业编制30名。",
+        {"staff_authorized": 42},
+    ),
+    ("one-kind-of-quota", "镇机关行政编制20名。", {"staff_authorized": 20}),
+    # 现有 staff: in post, unless it is a headcount of 编制.
+    ("staff-now", "我单位现有干部职工38人，均在岗。", {"staff_actual": 38}),
+    ("staff-now-of-quota", "现有编制人员120人。", {"staff_actual": None}),
+    # A total that includes retirees is not the staff in post; the in-service part is.
+    (
+        "total-with-retirees",
+        "实有人员50人，其中在职35人、退休15人。",
+        {"staff_actual": 35},
+    ),
+    (
+        "bracket-without-retirees",
+        "实有在职人员61名（含工勤人员2名），离退休人员30名。",
+        {"staff_actual": 61},
+    ),
+    # A heading label and its figure on the next line.
+    ("heading-then-value", "（一）自评得分\n\n95分。\n（二）绩效目标", {"score": Decimal("95")}),
+    ("label-then-table-cell", "项目支出\n374.10\n723.23\n", {"spending_project": None}),
+    ("heading-then-long-line", "（一）自评得分\n95分以上为优。\n", {"score": None}),
+    # A single-project report's money spent.
+    (
+        "project-money-used",
+        "专项补助资金12.50万元已全部到位，截至年底资金已使用12.50万元，结余0万元。",
+        {"spending_total": Decimal("12.5")},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_trap(text: str, want: dict[str, object]) -> None:
+    got = _figures(text)
+    for field, value in want.items():
+        assert got.get(field) == value, (field, got)
