@@ -106,7 +106,7 @@ class Number(NamedTuple):
 
     @property
     def kind(self) -> str:
-        """ "money", "percent", "persons", "count", "score", "date" or "plain"."""
+        """ "money", "percent", "persons", "count", "score", "date", "per_head" or "plain"."""
         return unit_kind(self.unit)
 
     def in_wan(self) -> Decimal | None:
@@ -114,8 +114,21 @@ class Number(NamedTuple):
         return to_wan(self.value, self.unit) if self.unit in _TO_WAN else None
 
 
+# A money standard per head: "800元/生·年", "每人每年补助600元", "人均1.2万元".
+_PER_AFTER = frozenset("/／")
+_PER_BEFORE_RE = re.compile(r"(?:每(?:人|户|生|名|亩|位|学生)|[人生户亩]均)[^，,。；;、]{0,8}$")
+
+
+def _is_per_head(text: str, start: int, end: int) -> bool:
+    if end < len(text) and text[end] in _PER_AFTER:
+        return True
+    return _PER_BEFORE_RE.search(text, max(0, start - 12), start) is not None
+
+
 def unit_kind(unit: str) -> str:
-    """Classify a written unit."""
+    """Classify a written unit ("元/" is money per head: "per_head")."""
+    if unit.endswith("/"):
+        return "per_head"
     if unit in _TO_WAN:
         return "money"
     if unit in ("%", "％"):
@@ -190,6 +203,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[
         unit = match.group("unit") or ""
         if unit == "％":
             unit = "%"
+        elif unit in _TO_WAN and _is_per_head(text, num_start, match.end()):
+            unit += "/"  # a standard per person, pupil, household (600元/人): not an amount
         yield Number(value, unit, num_start, match.end() if unit else num_end, num_end, decimals)
 
 

@@ -77,6 +77,25 @@ CASES = [
     ("heading-then-value", "（一）自评得分\n\n95分。\n（二）绩效目标", {"score": Decimal("95")}),
     ("label-then-table-cell", "项目支出\n374.10\n723.23\n", {"spending_project": None}),
     ("heading-then-long-line", "（一）自评得分\n95分以上为优。\n", {"score": None}),
+    # Standards per head are not amounts of the unit.
+    (
+        "per-pupil-standard-then-amount",
+        "公用经费800元/生·年，全年公用经费42.30万元。",
+        {"spending_public": Decimal("42.3")},
+    ),
+    ("per-person-standard", "人员经费按每人每年600元标准发放。", {"spending_personnel": None}),
+    # An amount that looks like a year is an amount.
+    (
+        "year-like-amount",
+        "2023年度部门整体支出绩效自评报告\n2023年项目支出2023.06万元。",
+        {"spending_project": Decimal("2023.06")},
+    ),
+    # Codes and phone numbers are not figures.
+    (
+        "phone-beside-staff",
+        "联系电话13908352363；索引号11500111736585857J/2022-00009；在职人员28人。",
+        {"staff_actual": 28},
+    ),
     # A single-project report's money spent.
     (
         "project-money-used",
