@@ -67,8 +67,8 @@ _HEADING_BEFORE_RE = re.compile(
     r"(?:^|\n)[ \t]*(?:[（(][一二三四五六七八九十0-9]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
     r"|[0-9]{1,2}[.、．])[ \t]*$"
 )
-_HEADING_AFTER_RE = re.compile(r"[ \t:：]*\n(?:[ \t]*\n){0,3}[ \t]*")
-_LINE_OF_VALUE_RE = re.compile(r"\s*[。.；;]?[ \t]*(?:\n|$)")
+_HEADING_AFTER_RE = re.compile(r"(?<![ \t:：])[ \t:：]*\n(?:[ \t]*\n){0,3}[ \t]*")
+_LINE_OF_VALUE_RE = re.compile(r"(?<![ \t])[ \t]*(?:[。.；;][ \t]*)?(?:\n|$)")
 _GRADE_RE = re.compile(r"[“\"「]?(优秀|良好|优|良|中等|中|合格|差|较差|不合格)[”\"」]?")
 _GRADE_VALUE = {
     "优秀": "优",
