@@ -22,7 +22,7 @@ from core.numbers import (
 )
 from core.patterns import PatternTimeout, TimedPattern
 from core.poor_copy import ReadingText, reading_text
-from core.projects import choose_projects, find_project_lists
+from core.projects import choose_projects, find_project_lists, report_project
 from core.rules import (
     FIELD_RULES,
     RATE_RELATIONS,
@@ -224,9 +224,13 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     chosen = _read_slips_in_rates(chosen, dominant_unit)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
+    unit = find_unit(text, report.path)
+    if not projects:  # a report on one project names it in its title
+        single = report_project(text, starts, unit)
+        projects = (single,) if single is not None else ()
     return Extraction(
         report=report,
-        unit=find_unit(text, report.path),
+        unit=unit,
         year=year,
         figures=tuple(chosen),
         projects=projects,

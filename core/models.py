@@ -98,7 +98,8 @@ class Project:
     line: int
     """1-based line number of `start`."""
     source: str = "inline"
-    """"table" (a Word or flattened table) or "inline" (a list in prose)."""
+    """"table" (a Word or flattened table), "inline" (a list in prose) or "title" (the one
+    project a report's title names)."""
     as_written_unit: str = ""
     """The amount's unit as written ("万元", "元", "万"), or "" when a table header gave it."""
     numbered: bool = False

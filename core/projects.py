@@ -69,6 +69,76 @@ def choose_projects(
     return min(lists, key=lambda lst: lst[0].start)
 
 
+# The title of a report on one project: "<unit><project><year>年度绩效自评报告", "<project>项目支出
+# 绩效评价自评报告", "<unit><year>年度项目支出绩效自评报告（<project>）".
+_PROJECT_TITLE_RE = re.compile(
+    r"^(?:[0-9]{1,2}[、.．])?\s*(?P<head>[^\n]{2,80}?)\s*(?:[（(]?[0-9]{4}\s*年度?[）)]?)?\s*"
+    r"(?:项目)?(?:支出)?(?:资金)?绩效(?:评价)?(?:自评)?(?:评价)?报告"
+    r"(?:\s*[（(](?P<tail>[^（()）\n]{4,60}(?:[（(][^（()）\n]{1,8}[）)][^（()）\n]{0,40})?)[）)])?"
+)
+# A project's name names money or a project: 资金, 经费, 项目, 补助, 工程.
+_PROJECT_NAME_RE = re.compile(r"资金|经费|项目|补助|补贴|工程|专项")
+_LEADING_YEAR_RE = re.compile(r"^[0-9]{4}\s*年度?")
+# How a text states the project's money: the name (or its last words), then an amount.
+_MONEY_AFTER_NAME_RE = re.compile(r"\s*(?:共计?|合计|总额|金额|为|是|计|[:：])?\s*(?=[0-9０-９])")
+
+
+def report_project(
+    text: str, line_starts: Sequence[int], unit: str | None, *, head: int = 2000
+) -> Project | None:
+    """The project a single-project report is about, from its title, with the amount the text
+    first states for it ("…补助资金2.00万元"); None when the title names no project or the
+    text gives it no amount."""
+    for line in text[:head].splitlines()[:40]:
+        title = _PROJECT_TITLE_RE.match(line.strip())
+        if title is None:
+            continue
+        name = _project_name(title.group("head"), title.group("tail"), unit)
+        if name is None:
+            continue
+        return _with_amount(text, name, line_starts)
+    return None
+
+
+def _project_name(head: str, tail: str | None, unit: str | None) -> str | None:
+    if tail and _PROJECT_NAME_RE.search(tail):
+        name = _LEADING_YEAR_RE.sub("", tail.strip())
+    else:
+        name = _LEADING_YEAR_RE.sub("", head.strip().lstrip("《"))
+        if unit:
+            name = name.removeprefix(unit)
+            name = name.removeprefix(unit.removesuffix("人民政府"))
+        name = re.sub(r"\s*(?:[0-9]{4}\s*年度?)$", "", name)
+        name = re.sub(r"项目$", "", name)
+    if len(name) < 4 or not _PROJECT_NAME_RE.search(name) or _is_field_label(name):
+        return None
+    return name
+
+
+def _with_amount(text: str, name: str, line_starts: Sequence[int]) -> Project | None:
+    # The full name, else its last four characters ("…奖励资金"), followed by an amount.
+    for key in dict.fromkeys((name, name[-4:])):
+        at = text.find(key)
+        while at >= 0:
+            bridge = _MONEY_AFTER_NAME_RE.match(text, at + len(key))
+            if bridge is not None:
+                number = next(find_numbers(text, bridge.end(), bridge.end() + 30), None)
+                if number is not None and number.start == bridge.end() and number.kind == "money":
+                    return Project(
+                        name=name,
+                        amount=number.in_wan(),
+                        score=None,
+                        grade=None,
+                        start=at,
+                        end=number.end,
+                        line=line_of(line_starts, at),
+                        source="title",
+                        as_written_unit=number.unit,
+                    )
+            at = text.find(key, at + 1)
+    return None
+
+
 def _table_projects(table: Table, text: str, line_starts: Sequence[int]) -> tuple[Project, ...]:
     name_col = table.column(_NAME_COLUMN)
     if name_col is None:

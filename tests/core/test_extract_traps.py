@@ -110,3 +110,49 @@ def test_trap(text: str, want: dict[str, object]) -> None:
     got = _figures(text)
     for field, value in want.items():
         assert got.get(field) == value, (field, got)
+
+
+def _projects(text: str) -> list[tuple[str, Decimal | None]]:
+    ex = extract(Report(path=Path("r.txt"), sha256="", text=text, kind="txt"))
+    return [(p.name, p.amount) for p in ex.projects]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "青禾县人民医院基本药物制度补助资金2023年度绩效自评报告\n"
+            "填报单位：青禾县人民医院\n一、资金情况\n青财社〔2023〕41号下达青禾县人民医院基本药物制度补助资金8.50万元。",
+            [("基本药物制度补助资金", Decimal("8.5"))],
+        ),
+        (
+            "1、农村道路养护奖补资金项目支出绩效评价自评报告一、项目概况\n"
+            "县交通局下达我镇养护奖补资金12万元，已全部支出。",
+            [("农村道路养护奖补资金", Decimal("12"))],
+        ),
+        (
+            "某县文化馆2022年度项目支出绩效自评报告（2022年文化馆免费开放补助经费）\n"
+            "一、自评结论\n2022年文化馆免费开放补助经费6.00万元，已全部使用。",
+            [("文化馆免费开放补助经费", Decimal("6"))],
+        ),
+    ],
+    ids=["unit-project-year", "project-title-amount-by-last-words", "project-in-brackets"],
+)
+def test_a_single_project_report_names_its_project(text, want):
+    assert _projects(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The unit's whole spending, not a project.
+        "某县统计局2023年度部门整体支出绩效自评报告\n年初预算数100万元。",
+        # A project report whose excerpt gives no amount for the project.
+        "某县图书馆2022年度项目支出绩效自评报告（免费开放补助经费）\n一、自评得分\n100分。",
+        # A title naming no project word.
+        "某街道2021年度单位项目支出绩效评价自评报告\n一、概况\n资金20万元。",
+    ],
+    ids=["whole-unit", "no-amount", "no-project-word"],
+)
+def test_no_project_without_a_named_project_and_its_amount(text):
+    assert _projects(text) == []
