@@ -228,6 +228,10 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     if not projects:  # a report on one project names it in its title
         single = report_project(text, starts, unit)
         projects = (single,) if single is not None else ()
+        if single is not None and not any(f.field == "spending_total" for f in chosen):
+            spent = _spent_in_full(text, single, numbers, starts)
+            chosen = [*chosen, spent] if spent is not None else chosen
+            chosen.sort(key=lambda f: _FIELD_ORDER.get(f.field, len(_FIELD_ORDER)))
     return Extraction(
         report=report,
         unit=unit,
@@ -237,6 +241,48 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
         project_lists=lists,
         warnings=tuple(warnings),
     )
+
+
+# The money of a one-project report said to be spent in full, with no amount of its own.
+_SPENT_IN_FULL_RE = re.compile(
+    r"全部(?:支出|使用|支付|拨付到位并使用)|(?:支出|使用|支付)完毕|已全额(?:支出|使用|支付)"
+)
+_FIELD_ORDER = {rule.key: i for i, rule in enumerate(FIELD_RULES)}
+
+
+def _spent_in_full(
+    text: str, project: Project, numbers: dict[int, Number], starts: Sequence[int]
+) -> Figure | None:
+    """实际支出 of a one-project report whose text says its money was spent in full ("项目资金
+    28.6万元于10月下达…年底前全部支出"): the project's amount where a statement of it is
+    followed, within two sentences and before any other amount, by 全部支出."""
+    if project.amount is None:
+        return None
+    stated = sorted(
+        (n for n in numbers.values() if n.kind == "money" and n.in_wan() == project.amount),
+        key=lambda n: n.start,
+    )
+    for number in stated:
+        window_end = _sentence_end(text, _sentence_end(text, number.end) + 1)
+        spent = _SPENT_IN_FULL_RE.search(text, number.end, window_end)
+        if spent is None or any(
+            number.end <= at < spent.start() and n.kind == "money" for at, n in numbers.items()
+        ):
+            continue
+        return Figure(
+            field="spending_total",
+            value=project.amount,
+            unit="万元",
+            as_written_unit=number.unit,
+            quote=text[number.start : number.end],
+            start=number.start,
+            end=number.end,
+            line=line_of(starts, number.start),
+            value_start=number.start,
+            value_end=number.digits_end,
+            note=f"spent in full: {spent.group(0)}",
+        )
+    return None
 
 
 def _numbers_by_start(text: str) -> dict[int, Number]:

@@ -156,3 +156,17 @@ def test_a_single_project_report_names_its_project(text, want):
 )
 def test_no_project_without_a_named_project_and_its_amount(text):
     assert _projects(text) == []
+
+
+@pytest.mark.parametrize(
+    ("tail", "want"),
+    [
+        ("项目资金12万元于2023年5月下达我镇。我镇已于年底前全部支出。", Decimal("12")),
+        ("项目资金12万元于2023年5月下达我镇，其中已支付8万元，余款将于明年全部支付。", None),
+        ("项目资金12万元于2023年5月下达我镇。资金使用情况见附表。", None),
+    ],
+    ids=["spent-in-full", "another-amount-before", "not-said"],
+)
+def test_one_project_spent_in_full(tail, want):
+    text = "乡村道路养护奖补资金项目支出绩效评价自评报告\n一、项目概况\n" + tail
+    assert _figures(text).get("spending_total") == want
