@@ -78,6 +78,7 @@ _PROJECT_TITLE_RE = re.compile(
 )
 # A project's name names money or a project: 资金, 经费, 项目, 补助, 工程.
 _PROJECT_NAME_RE = re.compile(r"资金|经费|项目|补助|补贴|工程|专项")
+_PROJECT_MONEY_WORDS = ("项目资金", "专项资金", "项目总投资")
 _LEADING_YEAR_RE = re.compile(r"^[0-9]{4}\s*年度?")
 # How a text states the project's money: the name (or its last words), then an amount.
 _MONEY_AFTER_NAME_RE = re.compile(r"\s*(?:共计?|合计|总额|金额|为|是|计|[:：])?\s*(?=[0-9０-９])")
@@ -116,8 +117,9 @@ def _project_name(head: str, tail: str | None, unit: str | None) -> str | None:
 
 
 def _with_amount(text: str, name: str, line_starts: Sequence[int]) -> Project | None:
-    # The full name, else its last four characters ("…奖励资金"), followed by an amount.
-    for key in dict.fromkeys((name, name[-4:])):
+    # The full name, else its last four characters ("…奖励资金"), else how a one-project
+    # report calls its money ("项目资金"), followed by an amount.
+    for key in dict.fromkeys((name, name[-4:], *_PROJECT_MONEY_WORDS)):
         at = text.find(key)
         while at >= 0:
             bridge = _MONEY_AFTER_NAME_RE.match(text, at + len(key))

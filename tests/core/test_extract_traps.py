@@ -162,7 +162,11 @@ def test_no_project_without_a_named_project_and_its_amount(text):
     ("tail", "want"),
     [
         ("项目资金12万元于2023年5月下达我镇。我镇已于年底前全部支出。", Decimal("12")),
-        ("项目资金12万元于2023年5月下达我镇，其中已支付8万元，余款将于明年全部支付。", None),
+        # What was paid so far is the spending, not the whole.
+        (
+            "项目资金12万元于2023年5月下达我镇，其中已支付8万元，余款将于明年全部支付。",
+            Decimal("8"),
+        ),
         ("项目资金12万元于2023年5月下达我镇。资金使用情况见附表。", None),
     ],
     ids=["spent-in-full", "another-amount-before", "not-said"],
