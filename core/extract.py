@@ -382,6 +382,8 @@ def _value_under_heading(
     text: str, start: int, end: int, numbers: dict[int, Number]
 ) -> Number | None:
     """The figure of a heading label, alone on the next line: "（一）自评得分" / "100分。"."""
+    if end >= len(text) or text[end] not in " \t:：\n":  # the label must end its line
+        return None
     if not _HEADING_BEFORE_RE.search(text, max(0, start - 12), start):
         return None
     gap = _HEADING_AFTER_RE.match(text, end)

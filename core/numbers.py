@@ -122,7 +122,10 @@ _PER_BEFORE_RE = re.compile(r"(?:每(?:人|户|生|名|亩|位|学生)|[人生�
 def _is_per_head(text: str, start: int, end: int) -> bool:
     if end < len(text) and text[end] in _PER_AFTER:
         return True
-    return _PER_BEFORE_RE.search(text, max(0, start - 12), start) is not None
+    window = max(0, start - 12)
+    if text.find("每", window, start) < 0 and text.find("均", window, start) < 0:
+        return False
+    return _PER_BEFORE_RE.search(text, window, start) is not None
 
 
 def unit_kind(unit: str) -> str:
