@@ -81,7 +81,9 @@ _PROJECT_NAME_RE = re.compile(r"资金|经费|项目|补助|补贴|工程|专项
 _PROJECT_MONEY_WORDS = ("项目资金", "专项资金", "项目总投资")
 _LEADING_YEAR_RE = re.compile(r"^[0-9]{4}\s*年度?")
 # How a text states the project's money: the name (or its last words), then an amount.
-_MONEY_AFTER_NAME_RE = re.compile(r"\s*(?:共计?|合计|总额|金额|为|是|计|[:：])?\s*(?=[0-9０-９])")
+_MONEY_AFTER_NAME_RE = re.compile(
+    r"(?<!\s)\s*(?:(?:共计?|合计|总额|金额|为|是|计|[:：])\s*)?(?=[0-9０-９])"
+)
 
 
 def report_project(
