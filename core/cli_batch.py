@@ -107,8 +107,11 @@ class Run:
         ex = entry.extraction
         if ex.warnings:
             self.progress.clear()
+        path = str(ex.report.path)
+        separator = "：" if self.lang == "zh" else ": "
         for warning in ex.warnings:
-            self.warn(translate(warning, self.lang))
+            said = translate(warning, self.lang)  # reading notes do not name the file: add it
+            self.warn(said if warning.startswith(path) else f"{path}{separator}{said}")
         if ex.report.error:
             self.unreadable.append(problem_text(ex.report, self.lang) or "")
         self.severities.update(f.severity for f in entry.findings)

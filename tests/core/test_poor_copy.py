@@ -103,3 +103,17 @@ def test_every_reading_character_comes_from_the_display(text):
     for i in range(len(reading.text)):
         start, end = reading.span(i, i + 1)
         assert 0 <= start < end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "文本为繁体转载副本"), ("en", "traditional characters")]
+)
+def test_the_command_line_names_the_file_of_a_poor_copy(tmp_path, monkeypatch, capsys, lang, said):
+    from core.cli import main
+
+    monkeypatch.setenv("JIXIAO_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "copy.txt").write_text(TRADITIONAL, "utf-8")
+    (tmp_path / "clean.txt").write_text("某县统计局2023年度部门整体支出绩效自评报告\n", "utf-8")
+    main(["--lang", lang, "extract", str(tmp_path / "copy.txt"), str(tmp_path / "clean.txt")])
+    notes = [line for line in capsys.readouterr().err.splitlines() if said in line]
+    assert len(notes) == 1 and str(tmp_path / "copy.txt") in notes[0]
