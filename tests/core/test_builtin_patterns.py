@@ -1,9 +1,11 @@
-r"""Every built-in regular expression finishes on 100 KB of adversarial text.
+r"""Every built-in regular expression takes time linear in the length of adversarial text.
 
-The patterns are collected from the core's modules (compiled module and class attributes, also
-inside rule tables; literal patterns passed to `re` functions, read from the source; the field
-rules' wordings) and run through the `regex` module with a timeout: the test fails on
-catastrophic backtracking, not on a noisy clock.
+The patterns are collected from the core's modules and packages (compiled module and class
+attributes, also inside rule tables; literal patterns passed to `re` functions, read from the
+source; the field rules' wordings) and run through the `regex` module on adversarial texts of
+two lengths, the second four times the first. The CPU time this process spends (not the wall
+clock, which a loaded machine stretches) must grow like the text, not like its square: the
+test fails on catastrophic backtracking, never on a busy machine.
 
 Each runs the way the code runs it: a pattern only ever used with `.match`/`.fullmatch` is tried
 anchored (at every 1,000th position), any other scans the whole text. Scanning, `\s*X` costs
@@ -26,11 +28,17 @@ import regex  # type: ignore[import-untyped]
 from core.rules import FIELD_RULES, SUM_RELATIONS
 
 CORE = Path(__file__).resolve().parents[2] / "core"
-SIZE = 100 * 1024
-TIMEOUT = 1.0
-"""Seconds for one pattern over one 100 KB text, all its matches together (a deadline passed
-on to each search as its timeout): ~100 times what a linear scan takes here; a quadratic one
-takes seconds."""
+SIZE = 2 * 1024
+GROWTH = 4
+"""The long text is GROWTH times the short one: linear work grows 4 times, quadratic 16."""
+ALLOWED = 2 * GROWTH
+"""How much more CPU time the long text may take, with a floor of FLOOR seconds for timings
+too short to compare."""
+FLOOR = 0.02
+POSITIONS = 40
+"""An anchored pattern is tried at this many places, as callers try it at many."""
+HANG_GUARD = 60.0
+"""A search's timeout: only stops a pattern that would never end; no passing pattern nears it."""
 _FLAGS = {re.I: regex.I, re.M: regex.M, re.S: regex.S, re.X: regex.X, re.A: regex.A}
 
 
@@ -88,18 +96,23 @@ def _methods(name: str, sources: str) -> set[str]:
 
 def collect() -> dict[str, tuple[str, int, bool]]:
     """Every built-in pattern found: a readable id → (pattern, `re` flags, used anchored)."""
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in CORE.glob("*.py"))
+    paths = sorted(CORE.rglob("*.py"))
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in paths)
     found: dict[str, tuple[str, int, bool]] = {}
-    for path in sorted(CORE.glob("*.py")):
-        module = importlib.import_module(f"core.{path.stem}")
+    for path in paths:
+        dotted = ".".join(path.relative_to(CORE).with_suffix("").parts)
+        if dotted.endswith("__init__"):
+            dotted = dotted.removesuffix("__init__").rstrip(".")
+        module = importlib.import_module(f"core.{dotted}" if dotted else "core")
+        short = dotted or "core"
         for name, value in vars(module).items():
             anchored = bool(_methods(name, sources)) and _methods(name, sources) <= _ANCHORED
             for i, pattern in enumerate(_walk(value)):
-                key = f"{path.stem}.{name}[{i}]" if i else f"{path.stem}.{name}"
+                key = f"{short}.{name}[{i}]" if i else f"{short}.{name}"
                 found.setdefault(pattern.pattern, (key, pattern.flags, anchored))
         literals = _literal_patterns(path.read_text(encoding="utf-8"))
         for i, (literal, function) in enumerate(literals):
-            found.setdefault(literal, (f"{path.stem}:re.{function}[{i}]", 0, function in _ANCHORED))
+            found.setdefault(literal, (f"{short}:re.{function}[{i}]", 0, function in _ANCHORED))
     for rule in FIELD_RULES:
         for kind, wordings in (("wordings", rule.wordings), ("weak", rule.weak_wordings)):
             if wordings:  # as extract.py compiles them: one alternation per rule
@@ -116,18 +129,18 @@ PATTERNS = collect()
 _ALPHABET = "0123456789０１２３４５６７８９.,，。、；：:%％（）()[]【】“”\"' \t万元亿年月日一二三四五六七八九十百千零两"
 
 
-def adversarial_texts(pattern: str) -> dict[str, str]:
-    """100 KB texts built to make a backtracking matcher work: long runs of the characters the
+def adversarial_texts(pattern: str, size: int = SIZE) -> dict[str, str]:
+    """Texts built to make a backtracking matcher work: long runs of the characters the
     pattern itself names, digits and separators, and nearly-matching
     repetitions ending in a character that breaks the match."""
     own = "".join(sorted({ch for ch in pattern if not ch.isascii() or ch.isalnum()})) or "a"
     mixed = own + _ALPHABET
     return {
-        "own-run": (own * (SIZE // len(own) + 1))[:SIZE],
-        "mixed": (mixed * (SIZE // len(mixed) + 1))[:SIZE],
-        "digits": ("1,234.5" * (SIZE // 7 + 1))[:SIZE] + "!",
-        "spaces": " " * SIZE + "x",
-        "one-char": (own[0] * SIZE) + "\x00",
+        "own-run": (own * (size // len(own) + 1))[:size],
+        "mixed": (mixed * (size // len(mixed) + 1))[:size],
+        "digits": ("1,234.5" * (size // 7 + 1))[:size] + "!",
+        "spaces": " " * size + "x",
+        "one-char": (own[0] * size) + "\x00",
     }
 
 
@@ -141,13 +154,40 @@ def test_the_collection_finds_the_pattern_tables() -> None:
     assert len(PATTERNS) > 100
 
 
-def _scan(compiled: regex.Pattern[str], text: str, deadline: float) -> None:
+def _scan(compiled: regex.Pattern[str], text: str) -> None:
     pos = 0
     while pos <= len(text):
-        found = compiled.search(text, pos, timeout=max(deadline - time.monotonic(), 1e-6))
+        found = compiled.search(text, pos, timeout=HANG_GUARD)
         if found is None:
             return
         pos = found.end() + (found.end() == found.start())
+
+
+def _run(compiled: regex.Pattern[str], text: str, piece: int | None, anchored: bool) -> None:
+    """The pattern over the text the way the code uses it."""
+    if piece:  # applied to short strings only: to each piece of the text
+        for i in range(0, len(text), piece):
+            part = text[i : i + piece]
+            if anchored:
+                compiled.match(part, timeout=HANG_GUARD)
+            else:
+                _scan(compiled, part)
+    elif anchored:  # tried at many places, as callers do
+        for k in range(POSITIONS):
+            compiled.match(text, len(text) * k // POSITIONS, timeout=HANG_GUARD)
+    else:
+        _scan(compiled, text)
+
+
+def _cpu_seconds(
+    compiled: regex.Pattern[str], text: str, piece: int | None, anchored: bool, repeats: int = 3
+) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.process_time()
+        _run(compiled, text, piece, anchored)
+        best = min(best, time.process_time() - started)
+    return best
 
 
 @pytest.mark.parametrize(
@@ -159,23 +199,28 @@ def _scan(compiled: regex.Pattern[str], text: str, deadline: float) -> None:
         for n in sorted(PATTERNS)
     ],
 )
-def test_pattern_is_fast_on_adversarial_text(name: str) -> None:
+def test_pattern_is_linear_on_adversarial_text(name: str) -> None:
     pattern, flags, anchored = PATTERNS[name]
     compiled = regex.compile(pattern, sum(v for k, v in _FLAGS.items() if flags & k))
-    for text_name, text in adversarial_texts(pattern).items():
-        piece = BOUNDED.get(name)
-        if piece:  # applied to short strings only: to each piece of the text
-            texts, starts = [text[i : i + piece] for i in range(0, len(text), piece)], [0]
-        else:  # anchored: tried at many places, as callers do; else scanning the whole text
-            texts, starts = [text], list(range(0, len(text), 1000))
-        deadline = time.monotonic() + TIMEOUT
+    piece = BOUNDED.get(name)
+    short = adversarial_texts(pattern, SIZE)
+    long = adversarial_texts(pattern, SIZE * GROWTH)
+    for text_name in short:
         try:
-            for part in texts:
-                if anchored:
-                    for pos in starts:
-                        left = max(deadline - time.monotonic(), 1e-6)
-                        compiled.match(part, pos, timeout=left)
-                else:
-                    _scan(compiled, part, deadline)
+            small = _cpu_seconds(compiled, short[text_name], piece, anchored)
+            large = _cpu_seconds(compiled, long[text_name], piece, anchored)
         except TimeoutError:
-            pytest.fail(f"{name} backtracks catastrophically on {text_name}: {pattern!r}")
+            pytest.fail(f"{name} never ends on {text_name}: {pattern!r}")
+        assert large <= ALLOWED * small + FLOOR, (
+            f"{name} backtracks on {text_name}: {small:.4f} s of CPU on {SIZE} characters, "
+            f"{large:.4f} s on {SIZE * GROWTH}: {pattern!r}"
+        )
+
+
+def test_the_growth_test_catches_a_quadratic_pattern() -> None:
+    # Scanning, every start tries the whole run of spaces (a pattern this test once caught).
+    quadratic = regex.compile(r"\s*[。.；;]?[ \t]*(?:\n|$)")
+    short, long = " " * SIZE + "y", " " * (SIZE * GROWTH) + "y"
+    small = _cpu_seconds(quadratic, short, None, False)
+    large = _cpu_seconds(quadratic, long, None, False, repeats=1)
+    assert large > ALLOWED * small + FLOOR
