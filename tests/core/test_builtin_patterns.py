@@ -88,18 +88,19 @@ def _methods(name: str, sources: str) -> set[str]:
 
 def collect() -> dict[str, tuple[str, int, bool]]:
     """Every built-in pattern found: a readable id → (pattern, `re` flags, used anchored)."""
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in CORE.glob("*.py"))
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in CORE.rglob("*.py"))
     found: dict[str, tuple[str, int, bool]] = {}
-    for path in sorted(CORE.glob("*.py")):
-        module = importlib.import_module(f"core.{path.stem}")
+    for path in sorted(CORE.rglob("*.py")):
+        dotted = ".".join(path.relative_to(CORE).with_suffix("").parts)
+        module = importlib.import_module(f"core.{dotted}")
         for name, value in vars(module).items():
             anchored = bool(_methods(name, sources)) and _methods(name, sources) <= _ANCHORED
             for i, pattern in enumerate(_walk(value)):
-                key = f"{path.stem}.{name}[{i}]" if i else f"{path.stem}.{name}"
+                key = f"{dotted}.{name}[{i}]" if i else f"{dotted}.{name}"
                 found.setdefault(pattern.pattern, (key, pattern.flags, anchored))
         literals = _literal_patterns(path.read_text(encoding="utf-8"))
         for i, (literal, function) in enumerate(literals):
-            found.setdefault(literal, (f"{path.stem}:re.{function}[{i}]", 0, function in _ANCHORED))
+            found.setdefault(literal, (f"{dotted}:re.{function}[{i}]", 0, function in _ANCHORED))
     for rule in FIELD_RULES:
         for kind, wordings in (("wordings", rule.wordings), ("weak", rule.weak_wordings)):
             if wordings:  # as extract.py compiles them: one alternation per rule
