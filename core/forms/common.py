@@ -8,7 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from core.forms.flatten import build_grid
-from core.forms.funding import read_funding
+from core.forms.funding import Column, read_funding
 from core.forms.grid import Cell, is_value, number_of
 from core.forms.indicators import read_indicators
 from core.forms.model import PLACED_BY_CELL, PLACED_BY_SPLIT, Form, FormValue
@@ -50,6 +50,7 @@ def read_form(text: str, start: int, end: int, kind: str, title: str) -> Form | 
         project_name=fields.get("project_name"),
         columns=tuple(c.kind for c in funding.columns) if funding else (),
         funding=funding.rows if funding else (),
+        rate_base=_rate_base(funding.columns) if funding else None,
         rule_stated=funding.rule_stated if funding else False,
         rule_cell=funding.rule_cell if funding else None,
         indicators=indicators.rows if indicators else (),
@@ -75,6 +76,14 @@ def header_fields(cells: list[Cell]) -> dict[str, Cell]:
         if wording.kind == "stated_score" or not is_value(nxt.text):
             found[wording.kind] = nxt
     return found
+
+
+def _rate_base(columns: tuple[Column, ...]) -> str | None:
+    marked = [c.kind for c in columns if c.is_a]
+    if marked:
+        return marked[0]
+    kinds = {c.kind for c in columns}
+    return next((k for k in ("adjusted", "initial") if k in kinds), None)
 
 
 def _money_unit(text: str, start: int, header: int) -> str:

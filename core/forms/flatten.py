@@ -23,6 +23,7 @@ from core.forms.vocabulary import (
 )
 
 _SEPARATOR_RE = re.compile(r"[^\s|｜]+")
+_BOUNDARY_RE = re.compile(r"[\t|｜]")
 _JOIN_NEXT_RE = re.compile(r"其中[:：]?")
 _PERCENT_SIGN_RE = re.compile(r"[%％]")
 _RUN_MIN = 80
@@ -86,8 +87,10 @@ def build_grid(text: str, start: int, end: int) -> Grid:
 
 
 def _split_cells(line: str, at: int) -> list[Cell]:
-    """Cells split by tabs, '|' or spaces; "其中：" joins the label after it, a lone "%" the
-    number before it."""
+    """Cells split by tabs or '|' (an empty cell between two is kept, empty), else by spaces;
+    "其中：" joins the label after it, a lone "%" the number before it."""
+    if "\t" in line or "|" in line or "｜" in line:
+        return _bounded_cells(line, at)
     cells: list[Cell] = []
     for part in _SEPARATOR_RE.finditer(line):
         cell = Cell(part.group(0), at + part.start(), at + part.end())
@@ -98,6 +101,28 @@ def _split_cells(line: str, at: int) -> list[Cell]:
             cells[-1] = Cell(joined, cells[-1].start, cell.end)
             continue
         cells.append(cell)
+    return cells
+
+
+def _bounded_cells(line: str, at: int) -> list[Cell]:
+    """Cells between tabs or '|': an empty one between two separators says a cell is empty."""
+    cells: list[Cell] = []
+    cursor = 0
+    parts = _BOUNDARY_RE.split(line)
+    for index, part in enumerate(parts):
+        start = cursor
+        cursor += len(part) + 1
+        stripped = part.strip()
+        if not stripped:
+            if 0 < index < len(parts) - 1:
+                cells.append(Cell("", at + start, at + start))
+            continue
+        lead = len(part) - len(part.lstrip())
+        cells.append(Cell(stripped, at + start + lead, at + start + lead + len(stripped)))
+    while cells and not cells[-1].text:
+        cells.pop()
+    while cells and not cells[0].text:
+        cells.pop(0)
     return cells
 
 

@@ -41,6 +41,7 @@ _UNIT_CELL_RE = re.compile(
     r"[（(]?(?:单位[:：])?万[元兀][）)]?|项目资金|资金情况|项[目Fl]{1,2}资金"
 )
 _YEAR_RE = re.compile(r"上年|20[0-9]{2}")
+_YEAR_LEAD_RE = re.compile(r"^(?:20[0-9]{2}年度?|上年度?|本年度?)")
 _FORM_END_RE = re.compile(FORM_END)
 _TOKEN_RE = re.compile(r"(?:0|[1-9][0-9]{0,7})(?:\.[0-9]{1,4})?%?")
 _MAX_SPLITS = 4000
@@ -75,9 +76,10 @@ class Funding:
 
 def column_wording(cell: Cell) -> Wording | None:
     """The funding column a header cell names, an OCR'd one with one character garbled too."""
-    found = kind_of(cell.text, FUNDING_COLUMNS)
+    text = _YEAR_LEAD_RE.sub("", cell.text)
+    found = kind_of(text, FUNDING_COLUMNS)
     if found is None:
-        word = fuzzy_word(cell.text)
+        word = fuzzy_word(text)
         found = kind_of(word, FUNDING_COLUMNS) if word else None
     return found
 
@@ -114,7 +116,7 @@ def _header(cells: Sequence[Cell], at: int, year: int | None) -> tuple[list[Colu
             written = bare(cell.text)
             name = wording.label if written == wording.label else f"{wording.label}（{cell.text}）"
             columns.append(Column(kind, cell, name, is_a))
-        elif not (JUNK_RE.fullmatch(cell.text) or _UNIT_CELL_RE.fullmatch(cell.text)):
+        elif cell.text and not (JUNK_RE.fullmatch(cell.text) or _UNIT_CELL_RE.fullmatch(cell.text)):
             break
         i += 1
     # ",A、" between two OCR'd header words marks the one before it as (A).
@@ -356,7 +358,9 @@ def _fits(columns: list[Column], slots: dict[int, _Token]) -> bool:
     if "weight" in found and "score" in found and found["score"] > found["weight"]:
         return False
     denominator = found.get("A", found.get("adjusted", found.get("initial")))
-    if "rate" in found and "spending" in found and denominator:
+    if "rate" in found and "spending" in found and denominator is not None:
+        if not denominator:
+            return False  # a rate over nothing confirms nothing
         computed = found["spending"] / denominator * HUNDRED
         if abs(computed - found["rate"]) > _RATE_SLACK:
             return False

@@ -71,8 +71,8 @@ def percent_of(text: str) -> Decimal | None:
 
 
 def is_placeholder(text: str) -> bool:
-    """A cell left empty on purpose ("-", "/", "—", "无")."""
-    return bool(_PLACEHOLDER_RE.fullmatch(text))
+    """A cell left empty ("", "-", "/", "—", "无")."""
+    return not text or bool(_PLACEHOLDER_RE.fullmatch(text))
 
 
 def is_run(text: str) -> bool:

@@ -92,6 +92,8 @@ class Form:
     columns: tuple[str, ...] = ()
     """The funding block's column kinds, in order."""
     funding: tuple[FundingRow, ...] = ()
+    rate_base: str | None = None
+    """The column 执行率 is taken over: the one headed (A), else 全年预算数, else 年初预算数."""
     rule_stated: bool = False
     """The form scores budget execution as 执行率 × 分值: the national template's 执行率(B/A)
     column beside 分值 and 得分, or a 得分计算方法 saying so."""
