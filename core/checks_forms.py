@@ -15,7 +15,13 @@ from decimal import Decimal
 from core.arithmetic import half_unit
 from core.check_context import Context, Issue, num, rounded
 from core.forms.grid import is_placeholder
-from core.forms.model import Form, FormValue, Indicator
+from core.forms.model import (
+    PLACED_BY_ELIMINATION,
+    PLACED_BY_SPLIT,
+    Form,
+    FormValue,
+    Indicator,
+)
 from core.numbers import count_decimals
 
 HUNDRED = Decimal(100)
@@ -47,14 +53,27 @@ def _printed_slack(*values: FormValue, whole: bool = True) -> Decimal:
     return total
 
 
+_UNCERTAIN = {
+    PLACED_BY_ELIMINATION: (
+        "该行单元格少于列数，按唯一可行的排列归列",
+        "a row with fewer cells than columns, placed by the one arrangement that fits",
+    ),
+    PLACED_BY_SPLIT: (
+        "OCR文字连排，按表格的词语与形状切分",
+        "an OCR'd copy with its cells run together, cut by the form's words and shape",
+    ),
+}
+
+
 def _looking(values: Iterable[FormValue | None], zh: bool) -> str:
     """What a reviewer should look at when the numbers were not all read from their cells."""
-    notes = sorted({v.note for v in values if v is not None and not v.certain and v.note})
-    if not notes:
+    kinds = sorted({v.placed for v in values if v is not None and not v.certain})
+    if not kinds:
         return ""
-    return ("（读取不确定，请核对原表：" if zh else " (read with uncertainty, check the form: ") + (
-        "；".join(notes) + ("）" if zh else ")")
-    )
+    said = [_UNCERTAIN[k][0 if zh else 1] for k in kinds if k in _UNCERTAIN]
+    if zh:
+        return "（读取不确定，请核对原表：" + "；".join(said) + "）"
+    return " (read with uncertainty, check the form: " + "; ".join(said) + ")"
 
 
 def _amount(form: Form, column: str | None) -> FormValue | None:

@@ -10,8 +10,9 @@ from decimal import Decimal
 from core.forms.flatten import build_grid
 from core.forms.funding import Column, read_funding
 from core.forms.grid import Cell, is_value, number_of
-from core.forms.indicators import read_indicators
+from core.forms.indicators import Indicators, read_indicators
 from core.forms.model import PLACED_BY_CELL, PLACED_BY_SPLIT, Form, FormValue
+from core.forms.run_indicators import read_run_indicators
 from core.forms.vocabulary import HEADER_FIELDS, kind_of
 
 _YEAR_RE = re.compile(r"[（(]\s*(20[0-9]{2})\s*年度?\s*[)）]|(20[0-9]{2})\s*年度")
@@ -29,7 +30,13 @@ def read_form(text: str, start: int, end: int, kind: str, title: str) -> Form | 
     year = _year(text, start, end)
     fields = header_fields(cells)
     funding = read_funding(cells, year)
-    indicators = read_indicators(cells, rows_of, funding.end if funding else 0)
+    indicators: Indicators | None = None
+    if grid.shape == "run":  # cut digits say nothing of rows: only rows of a known shape
+        run_rows = read_run_indicators(text, start, end)
+        if run_rows:
+            indicators = Indicators(run_rows, False, None, None, None, len(cells))
+    else:
+        indicators = read_indicators(cells, rows_of, funding.end if funding else 0)
     if funding is None and indicators is None:
         return None
     stated = fields.get("stated_score")

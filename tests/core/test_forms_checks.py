@@ -168,3 +168,29 @@ def test_messages_in_english() -> None:
     text = project_form(total=("100", "96"))
     [found] = [f for f in findings(text, lang="en") if f.check == "score_sum_mismatch"]
     assert "add up to 99.5" in found.message
+
+
+# ---- an OCR'd copy in the 分值-first order ----------------------------------------------------
+
+OCR_RUN = (
+    "项目支出绩效自评表(2023年)项目名称乡村道路养护经费主管部门某县交通运输局实施单位某县公路段"
+    "自评得分{stated}项目资金(万元)年度资金总额年初预算数调整预算数(A)全年执行数(B)执行率(B/A)"
+    "52.352.352.3100%年度总体目标完成养护任务一级指标二级指标三级指标分值指标值(A)全年实际值(B)"
+    "得分未完成原因分析及改进措施项目决策(10分)目标完整性5一目标明确5依据充分性5一依据充分5"
+    "项目产出(40分)养护里程20120公里120公里18完成时间102023年11月完成2023年11月完成8"
+    "路面合格率10一98%10\n"
+)
+
+
+def test_an_ocr_run_read_by_row_shape_only_warns() -> None:
+    found = findings(OCR_RUN.format(stated="97"))
+    above = [f for f in found if f.check == "score_above_attainable"]
+    assert [f.severity for f in above] == ["warning"]
+    assert "96分" in above[0].message and "OCR" in above[0].message
+    met = [f for f in found if f.check == "met_but_marked_down"]
+    assert len(met) == 2 and all(f.severity == "warning" for f in met)
+
+
+def test_an_ocr_run_whose_score_is_attainable() -> None:
+    found = findings(OCR_RUN.format(stated="96"))
+    assert not [f for f in found if f.check == "score_above_attainable"]
