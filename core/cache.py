@@ -68,8 +68,9 @@ def default_cache_dir() -> Path:
 def code_version() -> str:
     """A digest of the core's source: any change to extraction or checks gives a new one."""
     digest = hashlib.blake2b(digest_size=12)
-    for source in sorted(Path(core.__file__).parent.glob("*.py")):
-        digest.update(source.name.encode())
+    root = Path(core.__file__).parent
+    for source in sorted(root.rglob("*.py")):
+        digest.update(source.relative_to(root).as_posix().encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()
 

@@ -74,6 +74,9 @@ class Issue:
     fixes: tuple[Fix, ...] = ()
     hint: tuple[str, str] | None = None
     """A hint of the check's own, (zh, en)."""
+    severity: str | None = None
+    """A severity of the issue's own (a form read with less than certainty warns where a
+    certain reading is an error); configuration still overrides it."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from core import checks_rates, checks_sums, checks_text
+from core import checks_forms, checks_rates, checks_sums, checks_text
 from core.check_context import (
     SEVERITIES,
     Check,
@@ -207,6 +207,58 @@ CHECKS: tuple[Check, ...] = (
         "The unit is written \u201c{variant}\u201d ({count}×), not \u201c{unit}\u201d",
         checks_text.unit_name_variants,
     ),
+    # The national forms, by their own rules (core/checks_forms.py).
+    Check(
+        "score_rule_mismatch",
+        "预算执行得分不符计分规则",
+        "Budget-execution score breaks its rule",
+        "error",
+        "预算执行得分应为{expected}分（执行率{rate} × 分值{weight}，以分值为限），"
+        "表中为{score}分{look}",
+        "The budget-execution score should be {expected} (execution rate {rate} × weight "
+        "{weight}, capped at the weight), the form says {score}{look}",
+        checks_forms.score_rule,
+    ),
+    Check(
+        "score_sum_mismatch",
+        "总分与各项得分之和不符",
+        "总分 is not the sum of the scores",
+        "error",
+        "各项得分合计{computed}分（{parts}），与总分{stated}分不符{look}",
+        "The {count} scores add up to {computed} ({parts}), but 总分 is {stated}{look}",
+        checks_forms.score_sum,
+    ),
+    Check(
+        "score_over_weight",
+        "得分超过分值",
+        "Score above its weight",
+        "error",
+        "“{name}”得分{score}分，超过其分值{weight}分{look}",
+        "\u201c{name}\u201d scores {score}, more than its weight {weight}{look}",
+        checks_forms.score_over_weight,
+    ),
+    Check(
+        "score_above_attainable",
+        "自评得分高于可得分",
+        "Score above what the deductions leave",
+        "error",
+        "自评得分{stated}分，高于可得的最高分{attainable}分：满分{full}分，表中已扣{deducted}分"
+        "（{lost}）{look}",
+        "The stated score {stated} is above the most attainable, {attainable}: {full} less the "
+        "{deducted} points the form shows lost ({lost}){look}",
+        checks_forms.score_above_attainable,
+    ),
+    Check(
+        "met_but_marked_down",
+        "指标已完成仍扣分",
+        "Met but marked down",
+        "warning",
+        "指标“{name}”实际完成值“{actual}”已达年度指标值“{target}”，仍扣分（{score}/{weight}分），"
+        "未说明偏差原因",
+        "Indicator \u201c{name}\u201d met its target (\u201c{actual}\u201d against "
+        "\u201c{target}\u201d) yet scored {score} of {weight}, with no reason given",
+        checks_forms.met_but_marked_down,
+    ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
 _NO_SLACK = Decimal(0)
@@ -323,7 +375,7 @@ def _finding(check: Check, issue: Issue, ctx: Context, hint: str | None) -> Find
     )
     return Finding(
         check=check.id,
-        severity=ctx.config.severity.get(check.id, check.severity),
+        severity=ctx.config.severity.get(check.id, issue.severity or check.severity),
         message=template.format(**issue.params),
         key=_key(check, issue),
         fields=issue.fields,

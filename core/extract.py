@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
+from core.forms.reading import find_forms, form_figures, form_projects, is_sure_form_figure
 from core.identity import find_unit, find_year
 from core.lines import line_of, line_starts
 from core.models import Extraction, Figure, Project, Report
@@ -198,7 +199,11 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     starts = line_starts(text)
     year = find_year(text, report.path)
     tables = find_tables(text)
+    forms = find_forms(text)
     lists = find_project_lists(text, starts, tables)
+    from_forms = form_projects(starts, forms)
+    if from_forms:
+        lists = (from_forms, *lists)
     # A line that lists one project ("1.某专项资金，预算186.5万元，实际支出182.36万元") states
     # that project's figures, not the unit's.
     item_lines = {p.line for lst in lists for p in lst if p.source != "inline" or p.numbered}
@@ -217,6 +222,7 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     ]
     figures = [_to_figure(text, c, starts) for c in candidates]
     figures.extend(table_figures(text, starts, tables, year=year))
+    figures.extend(form_figures(text, starts, forms))
     chosen = _choose(figures, tuple(rules))
     dominant_unit = _dominant_money_unit(numbers.values())
     chosen = _read_unit_slips(chosen, dominant_unit)
@@ -240,6 +246,7 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
         projects=projects,
         project_lists=lists,
         warnings=tuple(warnings),
+        forms=forms,
     )
 
 
@@ -452,15 +459,20 @@ def _choose(figures: list[Figure], rules: tuple[FieldRule, ...]) -> list[Figure]
     chosen = []
     order = {rule.key: i for i, rule in enumerate(rules)}
     for field in sorted(by_field, key=lambda k: order.get(k, len(order))):
-        # A sentence reads better than a table row: prose first, then the first in the text.
-        found = sorted(
-            by_field[field],
-            key=lambda f: (f.note == "weak wording", f.note.startswith("table"), f.start),
-        )
+        # A form's own cell states the form's figures best; then a sentence reads better than a
+        # table row (or a form cell placed by elimination); then the first in the text.
+        found = sorted(by_field[field], key=lambda f: (f.note == "weak wording", _rank(f), f.start))
         best = found[0]
         others = tuple(sorted(found[1:], key=lambda f: f.start))
         chosen.append(replace(best, candidates=others) if others else best)
     return chosen
+
+
+def _rank(fig: Figure) -> int:
+    """Sure form cells, then prose, then tables, then form cells placed by elimination."""
+    if fig.note.startswith("form: "):
+        return 0 if is_sure_form_figure(fig) else 3
+    return 2 if fig.note.startswith("table") else 1
 
 
 def _dominant_money_unit(numbers: Iterable[Number]) -> str:

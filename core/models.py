@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from core.forms.model import Form
+
 FigureValue = Decimal | int | str
 
 
@@ -123,6 +125,9 @@ class Extraction:
     """Every project list found (the first one chosen as `projects` is among them)."""
     warnings: tuple[str, ...] = ()
     """Problems met while extracting (a user pattern that ran out of time), naming the file."""
+    forms: tuple[Form, ...] = ()
+    """The national forms found in the report (项目支出绩效自评表, 部门整体支出绩效自评表), as read
+    cell by cell: what the form checks work from."""
 
     def figure(self, field_key: str) -> Figure | None:
         """The figure for a field key, or None."""

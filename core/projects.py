@@ -6,11 +6,12 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from core.forms.grid import Cell
 from core.lines import line_of
 from core.models import Figure, Project
 from core.numbers import Number, find_numbers, parse_decimal, to_wan
 from core.rules import FIELD_RULES
-from core.tables import Cell, Table
+from core.tables import Table
 
 _NAME_COLUMN = r"项目名称|名称|^项目$"
 _AMOUNT_COLUMN = r"金额|预算|资金|决算|执行数|支出|万元|投入"

@@ -1,4 +1,6 @@
-"""Tables in display text: Word rows (tab-separated cells) and tables flattened one cell a line."""
+"""Tables in display text: Word rows (tab-separated cells) and tables flattened one cell a line.
+
+Cells are those of the grid model (core/forms/grid.py) the national forms are read from."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.forms.grid import Cell
 from core.lines import line_of
 from core.models import Figure
 from core.numbers import parse_decimal, to_wan
@@ -21,15 +24,6 @@ _SENTENCE_PUNCT_RE = re.compile(r"[。；;！？]|[，,].{8,}")
 _TABLE_UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|万元|千元|元)|[（(](亿元|万元|千元|元)[）)]")
 _UNIT_LINE_RE = re.compile(r"^[（(]?\s*(?:单位\s*[:：]\s*)?(?:亿元|万元|千元|元)\s*[）)]?$")
 _MAX_CELL = 80
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell and where it stands in the display text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from core.check_context import CheckConfig
 from core.checks import CHECKS, check_batch, run_checks
 from core.extract import extract
 from core.models import Finding, Report
+from tests.core.test_forms_checks import FORM_CHECKS
 
 
 def findings(text: str, *, config: CheckConfig | None = None) -> list[Finding]:
@@ -124,12 +125,16 @@ def test_check(text, check, fires):
 
 
 def test_every_check_has_a_firing_case():
-    tested = {c[2] for c in CASES if c[3]} | {
-        "copied_text",
-        "other_unit_named",
-        "excellent_rate_mismatch",
-        "total_mismatch",
-    }
+    tested = (
+        {c[2] for c in CASES if c[3]}
+        | {
+            "copied_text",
+            "other_unit_named",
+            "excellent_rate_mismatch",
+            "total_mismatch",
+        }
+        | set(FORM_CHECKS)
+    )  # the form checks fire in tests/core/test_forms_checks.py
     assert {c.id for c in CHECKS} - tested == set()
 
 
