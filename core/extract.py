@@ -96,6 +96,8 @@ _SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
 # In a sentence with these, a 总计 is the grand total of the final accounts (本年收入 plus
 # carry-overs and transfers; FORMS.md), not the year's income or spending.
 _CARRY_OVER_RE = re.compile(r"结转|结余|调节基金|上解|调入|调出")
+# "收入、支出总计各X万元", "收支总计": the final accounts' two grand totals, one figure.
+_BOTH_TOTALS_RE = re.compile(r"(?:收入[、和与及]|收)$")
 
 
 def _sentence_start(text: str, at: int) -> int:
@@ -331,8 +333,9 @@ def _candidate_after(
         return None
     if rule.unit in ("万元", "%") and _REGION_RE.search(text, max(0, start - 8), start):
         return None
-    if text.endswith("总计", start, end) and _CARRY_OVER_RE.search(
-        text, _sentence_start(text, start), _sentence_end(text, end)
+    if text.endswith("总计", start, end) and (
+        _BOTH_TOTALS_RE.search(text, max(0, start - 3), start)
+        or _CARRY_OVER_RE.search(text, _sentence_start(text, start), _sentence_end(text, end))
     ):
         return None  # 收入/支出总计 with carry-overs is not the year's income or spending
     bridge = _BRIDGE_RE.match(text, end, min(len(text), end + _MAX_BRIDGE))

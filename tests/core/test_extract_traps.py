@@ -38,6 +38,11 @@ CASES = [
         {"spending_total": None},
     ),
     (
+        "income-and-spending-grand-totals",
+        "2022年度收入、支出总计均为1,520.36万元。与上年相比，收入、支出总计各增加80.10万元。",
+        {"spending_total": None, "income_total": None},
+    ),
+    (
         "general-budget-spending-when-nothing-else",
         "本镇一般公共预算支出721.10万元，比上年下降3.2%。",
         {"spending_total": Decimal("721.1")},
