@@ -74,6 +74,9 @@ class Issue:
     fixes: tuple[Fix, ...] = ()
     hint: tuple[str, str] | None = None
     """A hint of the check's own, (zh, en)."""
+    severity: str | None = None
+    """Less than the check's severity for this finding ("warning" where a number was read with
+    doubt); None: the check's own. A severity set in the configuration wins over both."""
 
 
 @dataclass(frozen=True)

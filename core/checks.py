@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from core import checks_rates, checks_sums, checks_text
+from core import checks_prose, checks_rates, checks_sums, checks_text
 from core.check_context import (
     SEVERITIES,
     Check,
@@ -58,10 +58,11 @@ CHECKS: tuple[Check, ...] = (
         "“其中”所列超过总额",
         "Items listed under a total exceed it",
         "error",
-        "“其中”所列各项{parts}合计{computed}万元，超过总额{reported}万元（多{difference}万元）",
-        "The items listed under a total ({parts}) add up to {computed}, more than the total "
-        "{reported} (by {difference})",
-        checks_sums.list_under_total,
+        "“其中”所列各项{parts} = {computed}{unit}，"
+        "超过总额{reported}{unit}（多{difference}{unit}）",
+        "The items listed under a total: {parts} = {computed} {unit}, more than the total "
+        "{reported} {unit} (by {difference})",
+        checks_prose.list_under_total,
     ),
     Check(
         "unit_slip",
@@ -207,6 +208,44 @@ CHECKS: tuple[Check, ...] = (
         "The unit is written \u201c{variant}\u201d ({count}×), not \u201c{unit}\u201d",
         checks_text.unit_name_variants,
     ),
+    Check(
+        "stated_parts_mismatch",
+        "所述构成不符",
+        "Stated composition does not add up",
+        "error",
+        "{parts} = {computed}{unit}，而所述总额为{reported}{unit}（{relation}{difference}{unit}）",
+        "{parts} = {computed} {unit}, but the total they are said to make up is {reported} "
+        "{unit} ({relation} by {difference})",
+        checks_prose.stated_parts,
+    ),
+    Check(
+        "total_stated_twice",
+        "同一总额前后不一",
+        "Total stated twice, differently",
+        "warning",
+        "“{label}”前文为{first}{unit}，后文为{second}{unit}（相差{difference}{unit}）",
+        "\u201c{label}\u201d is {first} {unit} in one place and {second} {unit} in another "
+        "(off by {difference})",
+        checks_prose.stated_twice,
+    ),
+    Check(
+        "change_word_mismatch",
+        "增减表述与数字不符",
+        "Change word contradicts the figures",
+        "error",
+        "文中称“{word}”，而{figures}，实为{actual}",
+        "The text says \u201c{word}\u201d, but {figures}: {actual}",
+        checks_prose.change_words,
+    ),
+    Check(
+        "comparison_word_mismatch",
+        "比较表述与数字不符",
+        "Comparison word contradicts the figures",
+        "error",
+        "文中称“{word}”，而{figures}",
+        "The text says \u201c{word}\u201d, but {figures}",
+        checks_prose.comparison_words,
+    ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
 _NO_SLACK = Decimal(0)
@@ -323,7 +362,7 @@ def _finding(check: Check, issue: Issue, ctx: Context, hint: str | None) -> Find
     )
     return Finding(
         check=check.id,
-        severity=ctx.config.severity.get(check.id, check.severity),
+        severity=ctx.config.severity.get(check.id, issue.severity or check.severity),
         message=template.format(**issue.params),
         key=_key(check, issue),
         fields=issue.fields,
