@@ -161,7 +161,9 @@ CASES = [
 PROSE_CASES = CASES
 
 
-@pytest.mark.parametrize(("text", "check", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    ("text", "check", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_prose_check(text, check, expected):
     assert severities(text, check) == expected
 
