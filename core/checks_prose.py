@@ -88,7 +88,9 @@ def _unit_text(unit: str) -> str:
 
 # Where a list of parts starts. 由 and 即 start one only with their closing words (构成, 加).
 _MARKER_RE = re.compile(r"其中|由|分为|分成|包括|包含|即")
-_CLAUSE_END = "。；;！!？?\n"
+_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n]")
+# The last character of every quantity: of a money unit, of a measure.
+_UNIT_ENDS = frozenset("元万里米顷次户人名个项家座所处条间台辆套吨株棵头只场批册件篇栋口眼盏班床张")
 _CLOSE_BRACKETS = "）)"
 _OPEN_BRACKETS = "（("
 _CLOSING_RE = re.compile(r"(?:组成|构成)")
@@ -172,6 +174,8 @@ def _total_before(text: str, at: int, marker: str) -> Quantity | None:
         k = opening
         while k > 0 and text[k - 1] in " \t":
             k -= 1
+    if k == 0 or text[k - 1] not in _UNIT_ENDS:
+        return None  # no quantity ends here (the common case: 由/即/包括 in a sentence)
     candidates = list(find_numbers(text, max(0, k - 30), k))
     for number in reversed(candidates):
         total = quantity(text, number)
@@ -211,9 +215,8 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         return None
     total = before
     start = marker.end()
-    limit = start
-    while limit < len(text) and limit - start < 300 and text[limit] not in _CLAUSE_END:
-        limit += 1
+    clause_end = _CLAUSE_END_RE.search(text, start, start + 300)
+    limit = clause_end.start() if clause_end is not None else min(len(text), start + 300)
     closed = word in ("分为", "分成")
     if word == "由":
         closing = _CLOSING_RE.search(text, start, limit)
