@@ -126,12 +126,16 @@ def test_check(text, check, fires):
 def test_every_check_has_a_firing_case():
     from tests.core.test_checks_prose import PROSE_CASES
 
-    tested = {c[2] for c in CASES if c[3]} | {c[2] for c in PROSE_CASES if c[3]} | {
-        "copied_text",
-        "other_unit_named",
-        "excellent_rate_mismatch",
-        "total_mismatch",
-    }
+    tested = (
+        {c[2] for c in CASES if c[3]}
+        | {c[2] for c in PROSE_CASES if c[3]}
+        | {
+            "copied_text",
+            "other_unit_named",
+            "excellent_rate_mismatch",
+            "total_mismatch",
+        }
+    )
     assert {c.id for c in CHECKS} - tested == set()
 
 
