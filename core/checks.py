@@ -246,6 +246,15 @@ CHECKS: tuple[Check, ...] = (
         "The text says \u201c{word}\u201d, but {figures}",
         checks_prose.comparison_words,
     ),
+    Check(
+        "zero_against_spent",
+        "称已支出而数为零",
+        "Said to be spent, stated as zero",
+        "warning",
+        "文中称“{claim}”，同句又写“{zero}”",
+        "The text says \u201c{claim}\u201d and, in the same sentence, \u201c{zero}\u201d",
+        checks_prose.zero_against_spent,
+    ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
 _NO_SLACK = Decimal(0)

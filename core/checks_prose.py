@@ -361,6 +361,11 @@ def _lost_digits(short: str, long: Decimal) -> bool:
 
 
 def _typo_of(a: Statement, b: Statement) -> bool:
+    """Does `a` look like `b` mistyped? Only among numbers of four digits or more: two totals
+    of different scopes are seldom that close by chance (100 and 10 often are)."""
+    digits = max(sum(ch.isdigit() for ch in s.printed) for s in (a, b))
+    if digits < 4:
+        return False
     return (
         one_digit_edit(a.printed.lstrip(","), b.amount.number.value)
         or _lost_digits(a.printed, b.amount.number.value)
@@ -746,3 +751,51 @@ def comparison_words(ctx: Context) -> Iterator[Issue]:
             spans=((budget.start, budget.end), (final.start, final.end), match.span()),
             severity=None if certain else "warning",
         )
+
+
+# ---- a zero where the text says the money arrived or was spent -------------------------------
+
+_SPENT_CLAIM_RE = re.compile(
+    r"(?:全部|全额|足额)(?P<a>支出|使用|支付|执行|用于|到位|拨付|下达)"
+    r"|(?P<b>支出|使用|支付|拨付)完毕"
+)
+_ZERO_RE = re.compile(
+    r"(?P<label>支出|使用|支付|执行|到位|拨付|下达)(?:资金|金额|数|额|率)?(?:为|是|了)?[ \t]{0,2}"
+    r"(?P<zero>0(?:\.0+)?)[ \t]{0,2}(?P<unit>万元|元|%)"
+)
+_SPENDING = frozenset(("支出", "使用", "支付", "执行", "用于"))
+
+
+def _kind(word: str) -> str:
+    return "spent" if word in _SPENDING else "arrived"
+
+
+def zero_against_spent(ctx: Context) -> Iterator[Issue]:
+    """ "资金已全部支出…实际支出0万元", "已全部拨付到位…到位资金0万元", "执行率0%" beside
+    "全部支出": a warning. The claim and the zero are in one sentence, of one kind (spent or
+    arrived); whether both are about the same money the sentence does not always say."""
+    text = ctx.text
+    if "0" not in text:
+        return
+    for zero in _ZERO_RE.finditer(text):
+        at = zero.start("zero")
+        if at and (text[at - 1].isdigit() or text[at - 1] in ".,，"):
+            continue
+        end = zero.end("zero")
+        if end < len(text) and text[end].isdigit():
+            continue
+        sentence_start = max(text.rfind(ch, 0, zero.start()) for ch in "。；;\n!?！？") + 1
+        found = _CLAUSE_END_RE.search(text, zero.end())
+        sentence_end = found.start() if found is not None else len(text)
+        kind = _kind(zero.group("label"))
+        for claim in _SPENT_CLAIM_RE.finditer(text, sentence_start, sentence_end):
+            if _kind(claim.group("a") or claim.group("b")) != kind:
+                continue
+            if text[max(sentence_start, claim.start() - 1) : claim.start()] in ("未", "不"):
+                continue
+            yield Issue(
+                subject=f"zero@{zero.start()}",
+                params={"claim": claim.group(), "zero": zero.group()},
+                spans=(claim.span(), zero.span()),
+            )
+            break

@@ -116,6 +116,7 @@ CASES = [
      []),
     ("same paragraph", "收入总计2,365.10万元，支出总计2,365.10万元，收入总计2,635.10万元。",
      "total_stated_twice", []),
+    ("short numbers", "收入总计100万元。\n收入总计10万元。", "total_stated_twice", []),
     ("unit differs", "收入总计2,365.10万元。\n收入总计2,635.10元。", "total_stated_twice", []),
     # ---- change words ----
     ("增加 with a fall", "公用经费45.20万元，比上年的52.80万元增加7.60万元。", "change_word_mismatch",
@@ -156,6 +157,16 @@ CASES = [
      "2.卫生支出：年初预算20万元，支出决算15万元，决算数小于预算数。", "comparison_word_mismatch", []),
     ("fund type is not a budget", "一般公共预算100万元，支出决算96万元，决算数大于预算数。",
      "comparison_word_mismatch", []),
+    # ---- a zero where the money is said to be spent ----
+    ("spent and zero", "项目资金20万元已全部拨付到位并全部支出，实际支出0万元。", "zero_against_spent",
+     ["warning"]),
+    ("spent and a zero rate", "资金已全部用于设备购置，预算执行率为0%。", "zero_against_spent",
+     ["warning"]),
+    ("arrived, not yet spent", "资金已全部到位，实际支出0万元，尚未使用。", "zero_against_spent", []),
+    ("not all spent", "资金未全部支出，实际支出0万元。", "zero_against_spent", []),
+    ("a zero balance", "资金已全部支出，结转结余0万元。", "zero_against_spent", []),
+    ("another sentence", "资金已全部支出。上年结转资金支出0万元。", "zero_against_spent", []),
+    ("not a zero", "资金已全部支出，实际支出20万元，支出0.5万元用于培训。", "zero_against_spent", []),
 ]  # fmt: skip
 
 PROSE_CASES = CASES
@@ -246,5 +257,6 @@ def test_a_shape_that_cannot_be_read_is_no_finding(text):
         "total_stated_twice",
         "change_word_mismatch",
         "comparison_word_mismatch",
+        "zero_against_spent",
     }
     assert [f.message for f in findings(T + text) if f.check in new] == []
