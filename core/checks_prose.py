@@ -135,6 +135,9 @@ class PartsList:
     """The list ends in 等 (etc.): parts may be left unlisted."""
     marker: str
     end: int
+    spans: tuple[tuple[int, int], ...] = ()
+    """The statements: the total and each part, each with its label ("柳湾村2.5公里"). A
+    finding shows first the whole, from the total to the last part."""
 
 
 @lru_cache(maxsize=4)
@@ -227,6 +230,7 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
     if nested >= 0:
         limit = nested
     parts: list[Quantity] = []
+    spans = [(_statement_start(text, total.start), total.end)]
     certain = True
     pos, separator, suffix = start, "", ""
     for number in find_numbers(text, start, limit):
@@ -266,6 +270,7 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         if word == "即" and parts and "加" not in gap:
             return None
         parts.append(part)
+        spans.append((_label_start(text, pos, number.start), part.end))
         pos = part.end
     if len(parts) < 2:
         return None
@@ -282,7 +287,27 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         closed = True
     if closed and word == "由" and len(tail.strip(" \t，,等")) > 6:
         certain = False
-    return PartsList(total, tuple(parts), closed, certain, open_ended, word, limit)
+    return PartsList(total, tuple(parts), closed, certain, open_ended, word, limit, tuple(spans))
+
+
+# Punctuation only: a label may hold 和 (商品和服务支出).
+_ITEM_START_RE = re.compile(r"[、，,：:；;]")
+
+
+def _label_start(text: str, start: int, at: int) -> int:
+    """Where the label of the part at `at` begins: after the last separator before it."""
+    begin = start
+    for match in _ITEM_START_RE.finditer(text, start, at):
+        begin = match.end()
+    return begin if begin < at else start
+
+
+def _statement_start(text: str, at: int) -> int:
+    """Where the clause stating the number at `at` begins (20 characters back at most)."""
+    k = at
+    while k > 0 and at - k < 20 and text[k - 1] not in "，,。；;：:、\n（(":
+        k -= 1
+    return k
 
 
 def _depth_change(text: str, start: int, end: int) -> int:
@@ -499,7 +524,7 @@ def _parts_issue(ctx: Context, found: PartsList, excess_only: bool) -> Issue | N
         reported=total.value,
         computed=computed,
         tolerance=tolerance,
-        spans=((total.start, total.end), *((p.start, p.end) for p in found.parts)),
+        spans=((found.spans[0][0], found.spans[-1][1]), *found.spans),
         severity=None if certain else "warning",
     )
 
@@ -541,6 +566,17 @@ _AFTER_PREVIOUS_RE = re.compile(
     r"[ \t]{0,2}(?:(?:相比|比较)[ \t]{0,2})?(?:[，,][ \t]{0,2})?(?:了[ \t]{0,2})?(?:基本)?"
     rf"(?P<dir>{_DIRECTION})"
 )
+# "X万元，上年Y万元，增加…" (certain), "X万元，上年为Y万元，支出增加的主要原因是…" (not: the
+# reason's subject may be another amount)
+_LAST_YEAR_BESIDE_RE = re.compile(
+    r"[，,][ \t]{0,2}(?:上年|去年|上一年)度?(?:同期)?(?:决算数?|实际数?|支出数?)?"
+    r"(?:为|是)?[ \t]{0,2}"
+)
+_NEXT_CLAUSE_WORD_RE = re.compile(
+    r"[，,][ \t]{0,2}(?:(?:比上年|较上年|同比)[ \t]{0,2})?(?:了[ \t]{0,2})?"
+    rf"(?P<dir>{_DIRECTION})"
+)
+_REASON_RE = re.compile(rf"(?P<dir>{_DIRECTION})的(?:主要)?原因")
 # "由（上年的）Y万元增加到X万元", "从Y人减少至X人"
 _FROM_TO_RE = re.compile(r"(?:由|从)(?:上年度?的?|去年的?)?[ \t]{0,2}")
 _FROM_TO_VERB_RE = re.compile(rf"[ \t]{{0,2}}(?P<dir>{_DIRECTION})(?:了)?(?:到|至|为)[ \t]{{0,2}}")
@@ -592,6 +628,22 @@ def _versus_statements(text: str) -> Iterator[_Versus]:
         if word is None or text[word.start("dir") - 2 : word.start("dir")] == "基本":
             continue  # 基本持平: level within a margin the text does not give
         yield _Versus(current, previous, word.group("dir"), word.span("dir"), True)
+    for anchor in _LAST_YEAR_BESIDE_RE.finditer(text):
+        previous = _quantity_at(text, anchor.end())
+        if previous is None:
+            continue
+        current = _quantity_ending(text, anchor.start())
+        if current is None or current.unit != previous.unit:
+            continue
+        word = _NEXT_CLAUSE_WORD_RE.match(text, previous.end)
+        if word is not None:
+            yield _Versus(current, previous, word.group("dir"), word.span("dir"), True)
+            continue
+        found = _CLAUSE_END_RE.search(text, previous.end)
+        end = found.start() if found is not None else len(text)
+        reason = _REASON_RE.search(text, previous.end, end)
+        if reason is not None:
+            yield _Versus(current, previous, reason.group("dir"), reason.span("dir"), False)
     for anchor in _FROM_TO_RE.finditer(text):
         previous = _quantity_at(text, anchor.end())
         if previous is None:

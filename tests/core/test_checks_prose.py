@@ -131,6 +131,14 @@ CASES = [
     ("equal within rounding", "会议费3.5万元，比上年3.52万元减少。", "change_word_mismatch", []),
     ("a change word about something else", "公用经费45.20万元，比上年减少7.60万元，"
      "主要原因是办公用房面积增加。", "change_word_mismatch", []),
+    ("last year beside, then the word", "印刷费8.40万元，上年9.10万元，增加0.70万元。",
+     "change_word_mismatch", ["error"]),
+    ("last year beside, right", "印刷费8.40万元，上年9.10万元，减少0.70万元。",
+     "change_word_mismatch", []),
+    ("a reason for a change the figures deny", "印刷费8.40万元，上年为9.10万元，"
+     "印刷费增加的主要原因是宣传册加印。", "change_word_mismatch", ["warning"]),
+    ("a reason for the change they show", "印刷费8.40万元，上年为9.10万元，"
+     "印刷费减少的主要原因是宣传册改为电子版。", "change_word_mismatch", []),
     ("amount and rate words disagree", "差旅费12.00万元，比上年减少3.00万元，增长20%。",
      "change_word_mismatch", ["error"]),
     ("amount and rate words agree", "差旅费12.00万元，比上年减少3.00万元，下降20%。",
@@ -184,7 +192,13 @@ def test_parts_list_shows_the_arithmetic_and_every_span():
     (finding,) = [f for f in findings(text) if f.check == "list_exceeds_total"]
     assert "2.5 + 1.8 + 2.9 = 7.2公里" in finding.message
     assert "6.2公里" in finding.message and "1公里" in finding.message
-    assert [text[s:e] for s, e in finding.spans] == ["6.2公里", "2.5公里", "1.8公里", "2.9公里"]
+    assert [text[s:e] for s, e in finding.spans] == [
+        "全年新修村道6.2公里，其中柳湾村2.5公里，石门村1.8公里，河口村2.9公里",
+        "全年新修村道6.2公里",
+        "柳湾村2.5公里",
+        "石门村1.8公里",
+        "河口村2.9公里",
+    ]
     assert (finding.reported, finding.computed) == (Decimal("6.2"), Decimal("7.2"))
 
 
@@ -242,6 +256,9 @@ QUIET = [
     # page furniture of document-sharing sites
     "第1页 / 共16页\n上传时间 2023-12-07  49.59KB\n下载积分：3\n其中1页为目录。",
     "原创力文档 第3页 共12页 阅读量1,234次 其中收藏56次、点赞78次",
+    # 序号 among the parts
+    "共整治山塘5座，其中：1.东坑2座；2.西坑3座。",
+    "完成道路养护9公里，其中（1）东线4公里（2）西线5公里，第3个标段未开工。",
     # a total stated in a heading and its items as a numbered list
     "（一）收入总计1,200.00万元\n1.财政拨款收入1,100.00万元\n2.其他收入150.00万元\n",
     # a table of targets and achievements flattened into one line
