@@ -80,10 +80,6 @@ def quantity(text: str, number: Number) -> Quantity | None:
     return Quantity(value, unit, number.start, end, tolerance, number)
 
 
-def _unit_text(unit: str) -> str:
-    return unit
-
-
 # ---- totals and their parts ----------------------------------------------------------------
 
 # Where a list of parts starts. 由 and 即 start one only with their closing words (构成, 加).
@@ -423,7 +419,7 @@ def stated_twice(ctx: Context) -> Iterator[Issue]:
                 "label": first.label,
                 "first": num(a.value),
                 "second": num(b.value),
-                "unit": _unit_text(a.unit),
+                "unit": a.unit,
                 "difference": num(abs(a.value - b.value)),
             },
             reported=b.value,
@@ -515,7 +511,7 @@ def _parts_issue(ctx: Context, found: PartsList, excess_only: bool) -> Issue | N
             "parts": " + ".join(num(p.value) for p in found.parts),
             "computed": num(computed),
             "reported": num(total.value),
-            "unit": _unit_text(total.unit),
+            "unit": total.unit,
             "difference": num(abs(difference)),
             "relation": ("少" if short else "多")
             if ctx.config.lang == "zh"
@@ -554,7 +550,6 @@ def stated_parts(ctx: Context) -> Iterator[Issue]:
 # ---- words against the figures beside them ---------------------------------------------------
 
 _UP_WORDS = ("增加", "增长", "上升", "提高", "增多")
-_DOWN_WORDS = ("减少", "下降", "降低", "减少了", "下降了")
 _LEVEL_WORDS = ("持平", "相同", "相等", "一致")
 _DIRECTION = r"增加|增长|上升|提高|增多|减少|下降|降低|持平|相同|相等|一致"
 # "X万元，比上年（决算数）Y万元增加…", "X万元，较上年的Y万元…减少", "X万元，与上年Y万元相比，持平"
