@@ -67,6 +67,7 @@ KINDS: dict[str, frozenset[str]] = {
         "scoring_inconsistency": {"score_rule_mismatch", "met_but_marked_down"},
         "score_sum_mismatch": {"score_sum_mismatch", "score_above_attainable"},
         "total_stated_twice": {"total_stated_twice"},
+        "typo_number": {"total_stated_twice"},
         "wording_mismatch": {"change_word_mismatch", "comparison_word_mismatch"},
         "missing_year": {"year_not_stated"},
         "ocr_garble": {"poor_copy"},

@@ -75,8 +75,8 @@ class Issue:
     hint: tuple[str, str] | None = None
     """A hint of the check's own, (zh, en)."""
     severity: str | None = None
-    """A severity of the issue's own (a form read with less than certainty warns where a
-    certain reading is an error); configuration still overrides it."""
+    """Less than the check's severity for this finding ("warning" where a number was read with
+    doubt); None: the check's own. A severity set in the configuration wins over both."""
 
 
 @dataclass(frozen=True)

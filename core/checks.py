@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from core import checks_forms, checks_rates, checks_sums, checks_text
+from core import checks_forms, checks_prose, checks_rates, checks_sums, checks_text
 from core.check_context import (
     SEVERITIES,
     Check,
@@ -58,10 +58,11 @@ CHECKS: tuple[Check, ...] = (
         "“其中”所列超过总额",
         "Items listed under a total exceed it",
         "error",
-        "“其中”所列各项{parts}合计{computed}万元，超过总额{reported}万元（多{difference}万元）",
-        "The items listed under a total ({parts}) add up to {computed}, more than the total "
-        "{reported} (by {difference})",
-        checks_sums.list_under_total,
+        "“其中”所列各项{parts} = {computed}{unit}，"
+        "超过总额{reported}{unit}（多{difference}{unit}）",
+        "The items listed under a total: {parts} = {computed} {unit}, more than the total "
+        "{reported} {unit} (by {difference})",
+        checks_prose.list_under_total,
     ),
     Check(
         "unit_slip",
@@ -258,6 +259,54 @@ CHECKS: tuple[Check, ...] = (
         "Indicator \u201c{name}\u201d met its target (\u201c{actual}\u201d against "
         "\u201c{target}\u201d) yet scored {score} of {weight}, with no reason given",
         checks_forms.met_but_marked_down,
+    ),
+    # Prose: parts, words and figures (core/checks_prose.py).
+    Check(
+        "stated_parts_mismatch",
+        "所述构成不符",
+        "Stated composition does not add up",
+        "error",
+        "{parts} = {computed}{unit}，而所述总额为{reported}{unit}（{relation}{difference}{unit}）",
+        "{parts} = {computed} {unit}, but the total they are said to make up is {reported} "
+        "{unit} ({relation} by {difference})",
+        checks_prose.stated_parts,
+    ),
+    Check(
+        "total_stated_twice",
+        "同一总额前后不一",
+        "Total stated twice, differently",
+        "warning",
+        "“{label}”前文为{first}{unit}，后文为{second}{unit}（相差{difference}{unit}）",
+        "\u201c{label}\u201d is {first} {unit} in one place and {second} {unit} in another "
+        "(off by {difference})",
+        checks_prose.stated_twice,
+    ),
+    Check(
+        "change_word_mismatch",
+        "增减表述与数字不符",
+        "Change word contradicts the figures",
+        "error",
+        "文中称“{word}”，而{figures}，实为{actual}",
+        "The text says \u201c{word}\u201d, but {figures}: {actual}",
+        checks_prose.change_words,
+    ),
+    Check(
+        "comparison_word_mismatch",
+        "比较表述与数字不符",
+        "Comparison word contradicts the figures",
+        "error",
+        "文中称“{word}”，而{figures}",
+        "The text says \u201c{word}\u201d, but {figures}",
+        checks_prose.comparison_words,
+    ),
+    Check(
+        "zero_against_spent",
+        "称已支出而数为零",
+        "Said to be spent, stated as zero",
+        "warning",
+        "文中称“{claim}”，同句又写“{zero}”",
+        "The text says \u201c{claim}\u201d and, in the same sentence, \u201c{zero}\u201d",
+        checks_prose.zero_against_spent,
     ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()

@@ -9,9 +9,14 @@ from core.models import Finding
 # The reviewer's kind names → the checks that may raise them.
 KINDS: dict[str, set[str]] = {
     "unit_slip": {"unit_slip"},
-    "sum_mismatch": {"sum_mismatch", "parts_exceed_total", "list_exceeds_total"},
+    "sum_mismatch": {
+        "sum_mismatch",
+        "parts_exceed_total",
+        "list_exceeds_total",
+        "stated_parts_mismatch",
+    },
     "total_mismatch": {"total_mismatch"},
-    "change_rate_mismatch": {"change_rate_mismatch"},
+    "change_rate_mismatch": {"change_rate_mismatch", "change_word_mismatch"},
     "rate_mismatch": {"rate_mismatch", "excellent_rate_mismatch"},
     "grade_score_mismatch": {"grade_score_mismatch"},
     "staff_over_quota": {"staff_over_quota"},

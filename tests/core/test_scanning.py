@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import checks_sums, checks_text, identity
+from core import checks_text, identity
 from core.extract import _compiled
 from core.rules import FIELD_RULES
 from core.scanning import Scanner, first_chars, first_pairs, scan, scan_near
@@ -213,15 +213,3 @@ def test_first_chars_of_a_case_folding_pattern_are_not_listed():
 def test_an_anchor_must_have_a_fixed_width():
     with pytest.raises(ValueError, match="fixed"):
         list(scan_near(re.compile("a"), "a", "a+", before=0, after=0))
-
-
-@settings(max_examples=1000, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["其中", "其", "中", "，", ",", "：", ":", " ", "\t", "\n", "\u3000", "x"]),
-        max_size=14,
-    ).map("".join)
-)
-def test_qizhong_matches_are_finditer(text):
-    expected = spans(checks_sums._QIZHONG_RE.finditer(text))
-    assert spans(checks_sums.qizhong_matches(text)) == expected
