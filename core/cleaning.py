@@ -65,3 +65,10 @@ def inert(text: str) -> str:
     other text that is not a document, where bookmark-like brackets are the user's own."""
     text = _TERMINAL_SEQUENCES.sub("", _LINE_BREAKS.sub(" ", text))
     return _INVISIBLE.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+def neutralise(cell: str) -> str:
+    """A text cell a spreadsheet will not run: control characters removed, and a leading
+    = + - @ (or tab, CR) made literal with an apostrophe."""
+    cell = clean_text(cell)
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

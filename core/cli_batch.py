@@ -15,6 +15,7 @@ from typing import TextIO
 from core import findings_output as found_out
 from core import output as out
 from core.batch import Entry
+from core.export import write_xlsx
 from core.loading import BatchLoader
 from core.output_file import about, replacing, write_pieces
 from core.problems import problem_text, translate
@@ -139,7 +140,7 @@ def write_extract(run: Run, fmt: str, output: Path | None, *, width: int) -> Non
                 if fmt == "parquet":
                     frame.write_parquet(tmp)
                 else:
-                    frame.write_excel(tmp)
+                    write_xlsx(frame, tmp, sheet="figures")
         return
     if fmt == "json":
         pieces = json_document(out.report_data(e.extraction) for e in run.entries())

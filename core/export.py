@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.checks import check_label
-from core.cleaning import clean_text
+from core.cleaning import clean_text, neutralise
 from core.output import field_label, format_value, json_number
 from core.review import (
     ANNOTATION_STATUSES,
@@ -222,13 +222,6 @@ def _number(value: Decimal, unit: str, *, derived: bool = False) -> str:
     return format_value(value, unit) if unit else format_value(value, "文本")
 
 
-def neutralise(cell: str) -> str:
-    """A text cell a spreadsheet will not run: control characters removed, and a leading
-    = + - @ (or tab, CR) made literal with an apostrophe."""
-    cell = clean_text(cell)
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 _FRAME_SCHEMA = {
     "report": "str", "unit": "str", "year": "int", "report_status": "str", "target": "str",
     "subject": "str", "key": "str", "status": "str", "severity": "str", "note": "str",
@@ -278,14 +271,14 @@ def annotations_frame(log: LogContents, *, lang: str = "zh") -> pl.DataFrame:
     return pl.DataFrame(rows, schema={k: types[v] for k, v in _FRAME_SCHEMA.items()})
 
 
-def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str = "review") -> None:
     """An Excel file of a frame, with no cell turned into a formula, a link or a number."""
     from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     workbook = Workbook(str(path), options)
     try:
-        frame.write_excel(workbook, "review", autofit=True)
+        frame.write_excel(workbook, sheet, autofit=True)
     finally:
         workbook.close()
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from core.cleaning import clean_text
+from core.cleaning import clean_text, neutralise
 from core.matching import BatchMatch, ReportMatch
 from core.models import Extraction, Project
 from core.output import display_width, field_label, format_value, json_number, pad
@@ -92,20 +92,22 @@ def render_csv(batch: BatchMatch) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for m in batch.reports:
-        base = [m.unit]
-        where = [str(m.old.report.path), str(m.new.report.path), m.old.year, m.new.year]
+        base = [neutralise(m.unit)]
+        paths = (m.old.report.path, m.new.report.path)
+        where = [*(neutralise(str(p)) for p in paths), m.old.year, m.new.year]
         for pair in m.projects.pairs:
+            names = [neutralise(pair.old.name), neutralise(pair.new.name)]
             writer.writerow(
-                [*base, "pair", *where, pair.old.name, pair.new.name, f"{pair.score:.2f}"]
+                [*base, "pair", *where, *names, f"{pair.score:.2f}"]
                 + [_plain(v) for v in (pair.old.amount, pair.new.amount, pair.change)]
                 + [_plain(pair.change_pct)]
             )
         for p in m.projects.new:
-            writer.writerow([*base, "new", *where, "", p.name, "", "", _plain(p.amount), "", ""])
+            name = neutralise(p.name)
+            writer.writerow([*base, "new", *where, "", name, "", "", _plain(p.amount), "", ""])
         for p in m.projects.dropped:
-            writer.writerow(
-                [*base, "dropped", *where, p.name, "", "", _plain(p.amount), "", "", ""]
-            )
+            name = neutralise(p.name)
+            writer.writerow([*base, "dropped", *where, name, "", "", _plain(p.amount), "", "", ""])
     return out.getvalue()
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from core.cleaning import neutralise
 from core.output import JSON_SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -44,9 +46,21 @@ def csv_text(rows: Iterable[dict[str, Any]], schema: dict[str, Any]) -> Iterator
     import polars as pl
 
     yield pl.DataFrame([], schema=schema).write_csv()
-    rows = iter(rows)
+    rows = (_inert_row(row) for row in rows)
     while chunk := list(islice(rows, ROWS_AT_ONCE)):
         yield pl.DataFrame(chunk, schema=schema).write_csv(include_header=False)
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _inert_row(row: dict[str, Any]) -> dict[str, Any]:
+    """Text cells no spreadsheet runs as a formula (a quote "=SUM(…)", a path "-x.txt"); an
+    exact number kept as text ("-36.000") is a number to a spreadsheet, and stays as it is."""
+    return {
+        k: neutralise(v) if isinstance(v, str) and not _NUMBER_TEXT.fullmatch(v) else v
+        for k, v in row.items()
+    }
 
 
 def gathered_frame(rows: Iterable[dict[str, Any]], schema: dict[str, Any]) -> pl.DataFrame:

@@ -11,8 +11,9 @@ import polars as pl
 import pytest
 from markdown_it import MarkdownIt
 
+from core.cleaning import neutralise
 from core.cli import main
-from core.export import annotations_frame, md_escape, neutralise, render_markdown
+from core.export import annotations_frame, md_escape, render_markdown
 from core.review import Annotation, Target
 from core.review_log import ReviewLog
 from core.review_store import read_log
