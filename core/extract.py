@@ -120,7 +120,7 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
         return Extraction(report=report)
     numbers = _numbers_by_start(text)
     starts = line_starts(text)
-    year = find_year(text, report.path)
+    year = find_year(text)
     tables = find_tables(text)
     lists = find_project_lists(text, starts, tables)
     # A line that lists one project ("1.某专项资金，预算186.5万元，实际支出182.36万元") states
@@ -150,7 +150,7 @@ def extract(report: Report, rules: Sequence[FieldRule] = FIELD_RULES) -> Extract
     projects = choose_projects(lists, spending_project)
     return Extraction(
         report=report,
-        unit=find_unit(text, report.path),
+        unit=find_unit(text),
         year=year,
         figures=tuple(chosen),
         projects=projects,

@@ -317,15 +317,20 @@ def test_a_batch_big_enough_for_worker_processes(capsys, tmp_path, cache):
     assert out == at_once(folder, "check", "csv")
 
 
-def test_same_text_under_two_names_keeps_each_names_unit_and_year(capsys, tmp_path, cache):
+def test_same_text_under_two_names_states_no_year_but_groups_by_each_name(capsys, tmp_path, cache):
+    """The extraction reads the text only: a text stating no unit and no year has neither,
+    whatever the file is called. Grouping the batch falls back on each file's name."""
     text = "部门整体支出绩效自评报告\n本单位年度预算收入100.00万元。\n"
     folder = tmp_path / "batch"
     folder.mkdir()
     (folder / "甲县东风镇_2022_自评报告.txt").write_text(text, "utf-8")
     (folder / "乙县西河镇_2023_自评报告.txt").write_text(text, "utf-8")
     out = jixiao(capsys, "extract", str(folder), "--format", "json")[1]
-    years = {Path(r["path"]).name[:5]: r["year"] for r in json.loads(out)["reports"]}
-    assert years == {"甲县东风镇": 2022, "乙县西河镇": 2023}
+    reports = json.loads(out)["reports"]
+    assert [(r["unit"], r["year"]) for r in reports] == [(None, None), (None, None)]
+    out = jixiao(capsys, "match", str(folder), "--format", "json")[1]
+    units = {u["unit"]: [r["year"] for r in u["reports"]] for u in json.loads(out)["units"]}
+    assert units == {"甲县东风镇": [2022], "乙县西河镇": [2023]}
 
 
 def test_a_cache_that_cannot_grow_costs_time_not_results(tmp_path, cache):
