@@ -139,10 +139,11 @@ _BARE_LABELLED_UNIT_RE = re.compile(
     r"(?<![\u4e00-\u9fff])(?:单位|部门)[ \t]*(?:[（(](?:公章|盖章|签章)[）)])?[ \t]*[:：][ \t]*"
     r"(?P<name>[^\s，,。；;：:|]{2,60})"
 )
+# A 主管部门's value, also glued to its label in a form flattened without separators.
 _FALLBACK_LABEL_RE = re.compile(
-    rf"(?:{_alternation(FALLBACK_UNIT_LABELS)})(?:[ \t]*[:：][ \t]*|[ \t]+)"
-    r"(?P<name>[^\s，,。；;：:|]{2,60})"
+    rf"(?:{_alternation(FALLBACK_UNIT_LABELS)})[ \t]*[:：]?[ \t]*(?P<name>[^\s，,。；;：:|]{{2,60}})"
 )
+_REGION_PREFIX_RE = re.compile(rf"[{_CJK}]{{1,8}}?[省市州县区旗盟]")
 _FORM_LABEL_RE = re.compile(_alternation(FORM_LABELS))
 _EVALUATED_LABEL_RE = re.compile(_alternation(UNIT_LABELS))
 
@@ -287,12 +288,33 @@ def find_unit(text: str) -> str | None:
     for line in head[:8] + _tail_lines(text):
         if len(line) <= 40 and is_unit_name(line):
             return _most_complete(line, text)
-    if not _EVALUATED_LABEL_RE.search(head_text):
-        for labelled in scan(_FALLBACK_LABEL_RE, head_text):
-            name = _cell_name(labelled.group("name"))
-            if name:
-                return name
+    supervisor = next(
+        (n for m in scan(_FALLBACK_LABEL_RE, head_text) if (n := _cell_name(m.group("name")))),
+        None,
+    )
+    if supervisor:
+        beside = _unit_beside(supervisor, head_text)
+        if beside:
+            return beside
+        if not _EVALUATED_LABEL_RE.search(head_text):
+            return supervisor
     return _town(text)
+
+
+def _unit_beside(supervisor: str, head_text: str) -> str | None:
+    """The unit a form names beside its 主管部门 when its 实施单位 cell cannot be read (empty,
+    or garbled by OCR): another unit of the supervisor's region (银川市教育局 → 银川市第六中学)
+    named in the head."""
+    region = _REGION_PREFIX_RE.match(supervisor)
+    if region is None:
+        return None
+    at = head_text.find(region.group(0))
+    while at >= 0:
+        found = _STRONG_PREFIX_RE.match(head_text, at)
+        if found and found.group(0) != supervisor and len(found.group(0)) <= 20:
+            return found.group(0)
+        at = head_text.find(region.group(0), at + 1)
+    return None
 
 
 def is_unit_name(name: str) -> bool:

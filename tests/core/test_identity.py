@@ -75,6 +75,11 @@ UNITS = [
      "桐岭县第二小学"),
     ("supervisor_alone", "项目支出绩效自评表\n主管部门：桐岭县卫生健康局\n项目名称：家庭医生签约服务\n",
      "桐岭县卫生健康局"),
+    # A form whose 实施单位 cell cannot be read (OCR): the other unit of the 主管部门's region.
+    ("beside_supervisor", "1、桐岭县本级部门项目支出绩效自评表(2021年)项目名称校舍维修主管部门桐岭县教育局"
+     "实施犟位自评得分95评分桐岭县第三中学项目资金\n", "桐岭县第三中学"),
+    ("beside_supervisor_other_region", "项目支出绩效自评表\n主管部门：桐岭县教育局\n培训地点：青川县第三中学\n",
+     "桐岭县教育局"),
     # Kinds of units.
     ("health_centre", "单位名称：桐岭县东坝镇卫生院\n", "桐岭县东坝镇卫生院"),
     ("vocational_school", "填报单位：青川县职业学校\n", "青川县职业学校"),
