@@ -105,22 +105,31 @@ TRAILING_WORDS = ("关于", "对", "的", "开展", "组织")
 
 # ---- patterns -------------------------------------------------------------------------------
 
-_YEAR = r"(20[0-9]{2}|19[0-9]{2})"
+# A year in ASCII or full-width digits (int() reads both).
+_YEAR = r"([2２][0０][0-9０-９]{2}|[1１][9９][0-9０-９]{2})"
+_NOT_DIGIT_BEFORE = r"(?<![0-9０-９])"
 _CJK = r"\u4e00-\u9fff"
 _NAME_CHARS = rf"[{_CJK}（）()]"
 
 _LABELLED_YEAR_RE = re.compile(
-    rf"(?:评价|考评|绩效|预算|自评|所属|考核)年度[ \t]*[:：]?[ \t]*{_YEAR}(?![0-9])"
+    rf"(?:评价|考评|绩效|预算|自评|所属|考核)年度[ \t]*[:：]?[ \t]*{_YEAR}(?![0-9０-９])"
 )
 _YEAR_IN_TITLE_RE = re.compile(rf"{_YEAR}\s*年")
 _YEAR_LINE_RE = re.compile(rf"[(（]?\s*{_YEAR}\s*年度?\s*[)）]?")
+# A title's year written in Chinese numerals or full-width digits (二〇二三年度, ２０２３年度).
+_WRITTEN_YEAR_RE = re.compile(r"(?:[〇零一二三四五六七八九]{4}|[0-9０-９]{4})(?=[ \t]*年)")
+_YEAR_DIGITS = str.maketrans("〇零一二三四五六七八九０１２３４５６７８９", "001234567890123456789")
+# A line that is only a date: a report's or a signature's date, not the evaluated year.
+_DATE_LINE_RE = re.compile(
+    rf"{_YEAR}[ \t]*年[ \t]*[0-9０-９]{{1,2}}[ \t]*月(?:[ \t]*[0-9０-９]{{1,2}}[ \t]*日)?"
+)
 
 # A year stated in the body: "2023年度", "2023年" not starting a date, "2023年末".
-_YEAR_DU_RE = re.compile(rf"(?<![0-9]){_YEAR}[ \t]*年度")
+_YEAR_DU_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}{_YEAR}[ \t]*年度")
 _YEAR_ONLY_RE = re.compile(
-    rf"(?<![0-9]){_YEAR}[ \t]*年(?![ \t]*度)(?![ \t]*[0-9０-９]{{1,2}}[ \t]*月)(?!初)"
+    rf"{_NOT_DIGIT_BEFORE}{_YEAR}[ \t]*年(?![ \t]*度)(?![ \t]*[0-9０-９]{{1,2}}[ \t]*月)(?!初)"
 )
-_YEAR_DATE_RE = re.compile(rf"(?<![0-9]){_YEAR}[ \t]*年[ \t]*[0-9０-９]{{1,2}}[ \t]*月")
+_YEAR_DATE_RE = re.compile(rf"{_NOT_DIGIT_BEFORE}{_YEAR}[ \t]*年[ \t]*[0-9０-９]{{1,2}}[ \t]*月")
 # What a year in the body must not follow or sit in: a comparison (比2019年), a date label, a
 # notice's name (《关于开展2024年…的通知》).
 _COMPARED_RE = re.compile(r"(?:比|较|同|与|上|去)[ \t]*$")
@@ -141,7 +150,8 @@ _BARE_LABELLED_UNIT_RE = re.compile(
 )
 # A 主管部门's value, also glued to its label in a form flattened without separators.
 _FALLBACK_LABEL_RE = re.compile(
-    rf"(?:{_alternation(FALLBACK_UNIT_LABELS)})[ \t]*[:：]?[ \t]*(?P<name>[^\s，,。；;：:|]{{2,60}})"
+    rf"(?:{_alternation(FALLBACK_UNIT_LABELS)})[ \t]*[:：]?[ \t]*"
+    r"(?P<name>[^\s，,。；;：:|]{2,60})"
 )
 _REGION_PREFIX_RE = re.compile(rf"[{_CJK}]{{1,8}}?[省市州县区旗盟]")
 _FORM_LABEL_RE = re.compile(_alternation(FORM_LABELS))
@@ -232,7 +242,9 @@ def find_year(text: str) -> int | None:
         return int(labelled.group(1))
     for pattern in (_YEAR_DU_RE, _YEAR_ONLY_RE, _YEAR_DATE_RE):
         counts = Counter(
-            int(m.group(1)) for m in pattern.finditer(text) if _stated_in_body(text, m.start())
+            int(m.group(1))
+            for m in pattern.finditer(text)
+            if _stated_in_body(text, m.start()) and not _on_a_date_line(text, m.start())
         )
         if counts:
             return _clear_winner(counts)
@@ -247,6 +259,13 @@ def _stated_in_body(text: str, start: int) -> bool:
         return False  # inside a document's name
     notice = _NOTICE_BEFORE_RE.search(before)
     return not (notice and _NOTICE_AFTER_RE.match(text, start, start + 50))
+
+
+def _on_a_date_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return len(line) <= 30 and bool(_DATE_LINE_RE.fullmatch(line.strip()))
 
 
 def _clear_winner(counts: Counter[_T]) -> _T | None:
@@ -440,6 +459,7 @@ def _head(text: str) -> list[str]:
             continue
         if _HEADING_RE.match(line) and lines:
             break
+        line = _WRITTEN_YEAR_RE.sub(lambda m: m.group(0).translate(_YEAR_DIGITS), line)
         lines.append(_EXTENSION_RE.sub("", line))
         if len(lines) >= HEAD_LINES:
             break
