@@ -101,6 +101,8 @@ LEADING_WORDS = (
     "中共", "根据", "按照", "将", "及", "和", "与", "即",
 )  # fmt: skip
 """Words that run into a name in prose ("现将2024年度徐闻县…") and are not part of it."""
+TITLE_LEADING_WORDS = ("关于", "现将", "根据", "按照", "依据", "即", "对")
+"""Words that run into a name in a title or a label's value (关于某县某局2023年度…的报告)."""
 TRAILING_WORDS = ("关于", "对", "的", "开展", "组织")
 
 # ---- patterns -------------------------------------------------------------------------------
@@ -137,7 +139,11 @@ _DATE_LABEL_BEFORE_RE = re.compile(rf"(?:{_alternation(DATE_LABELS)})[ \t]*[:：
 _NOTICE_BEFORE_RE = re.compile(r"关于[^。，,；;\n《》]{0,24}$")
 _NOTICE_AFTER_RE = re.compile(r"[^。，,；;\n《》]{0,40}?(?:通知|意见|办法|方案|规定|批复)")
 
-_LEADING_WORDS_RE = re.compile(rf"^(?:{_alternation(LEADING_WORDS)})+")
+_LEADING_WORD_RE = re.compile(rf"(?:{_alternation(LEADING_WORDS)})")
+_TITLE_LEADING_WORD_RE = re.compile(rf"(?:{_alternation(TITLE_LEADING_WORDS)})")
+# The place a name starts with ("桐岭县", "本溪市"): a leading word is only cut off when at
+# least two characters of the place's name remain (本溪市, 将乐县, 即墨区 keep their first).
+_PLACE_RE = re.compile(rf"([{_CJK}]+?)(?:自治县|自治州|省|市|州|县|区|旗|盟)")
 _TRAILING_WORDS_RE = re.compile(rf"(?:{_alternation(TRAILING_WORDS)})+$")
 
 _LABELLED_UNIT_RE = re.compile(
@@ -185,9 +191,13 @@ _TITLE_RE = re.compile(
     r"(?P<tail>[ \t]*[(（](?:[^()（）\n]|[(（][^()（）\n]{0,12}[)）]){1,60}[)）])?"
     rf"[ \t]*(?:$|(?=一、|第一部分|[（(]一[)）]|表[0-9一]|{_alternation(FORM_LABELS)}))"
 )
+# A line that opens like prose or a heading, or names a notice, is not a title. (本, 我, 对
+# open prose only before these words: 本溪县 and 对 as a place's first character stay.)
 _NOT_A_TITLE_RE = re.compile(
-    r"^(?:根据|按照|依据|为了?|现将|经|我|本|对|一是|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]"
-    r"|第[一二三四五六七八九十]+部分)|通知|关于开展"
+    r"^(?:根据|按照|依据|为了|为进一步|现将|经(?:研究|审核|查)|一是"
+    r"|(?:本|我)(?:单位|部门|局|委|办|院|校|镇|乡|街道|中心|次|年|们)|对(?:照|标|[0-9２]|本)"
+    r"|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)"
+    r"|通知|关于开展"
 )
 _HEADING_RE = re.compile(
     r"(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+部分)"
@@ -351,7 +361,7 @@ def _cell_name(value: str) -> str | None:
 
 
 def _name_in(words: str) -> str | None:
-    words = _TRAILING_WORDS_RE.sub("", _LEADING_WORDS_RE.sub("", words.strip()))
+    words = _TRAILING_WORDS_RE.sub("", _strip_leading(words.strip(), _TITLE_LEADING_WORD_RE))
     if is_unit_name(words):
         return words
     strong = _STRONG_PREFIX_RE.match(words)
@@ -366,6 +376,20 @@ def _title_unit(title: str) -> str | None:
         return _name_in(title[: year.start()])
     body = _TITLE_BODY_RE.search(title)
     return _name_in(title[: body.start()] if body else title)
+
+
+def _strip_leading(name: str, words: re.Pattern[str]) -> str:
+    """`name` without the words run into its start, as long as the place it starts with keeps
+    two characters (so 本溪市, 和平区, 将乐县 are not cut)."""
+    while True:
+        word = words.match(name)
+        if word is None:
+            return name
+        rest = name[word.end() :]
+        place = _PLACE_RE.match(rest)
+        if len(rest) < 2 or (place is not None and len(place.group(1)) < 2):
+            return name
+        name = rest
 
 
 def _joinable(line: str) -> bool:
@@ -425,7 +449,7 @@ def _town_names(text: str) -> Counter[str]:
     names: Counter[str] = Counter()
     anchor, before, after = TOWN_NEAR
     for match in scan_near(_TOWN_RE, text, anchor, before=before, after=after):
-        name = _LEADING_WORDS_RE.sub("", match.group(0))
+        name = _strip_leading(match.group(0), _LEADING_WORD_RE)
         if re.match(r"[\u4e00-\u9fff]+?(?:自治县|县|市|区|旗)", name):
             names[name] += 1
     return names

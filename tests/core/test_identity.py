@@ -64,6 +64,10 @@ UNITS = [
     ("about_title", "关于青川县林业局2023年度部门整体支出绩效自评情况的报告\n", "青川县林业局"),
     ("summary_compiler", "云岭市财政局关于2023年度市级部门整体支出绩效自评情况的报告\n", "云岭市财政局"),
     ("compiler_label", "2023年度市级部门绩效自评结果汇总\n编制单位：云岭市财政局\n", "云岭市财政局"),
+    # A leading word is cut only when the place keeps two characters.
+    ("place_starting_with_a_word", "本溪县财政局2023年度部门整体支出绩效自评报告\n", "本溪县财政局"),
+    ("place_starting_with_he", "评价单位：和平区教育局\n", "和平区教育局"),
+    ("about_then_place", "评价单位：即桐岭县林业局\n", "桐岭县林业局"),
     # Flattened forms: the right cell.
     ("empty_cell", "项目支出绩效自评表\n(2022年度)\n项目名称 防汛经费\n主管部门 实施单位 松阳市农业农村局\n",
      "松阳市农业农村局"),
