@@ -59,7 +59,7 @@ _WORDS = {
         "原文已改动，此引文在新版本中未找到",
         "the source has changed and this quote is no longer in it",
     ),
-    "unknown": ("未识别", "unknown"),
+    "unknown": ("未注明", "not stated"),
 }
 
 

@@ -199,7 +199,7 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     text = report.text
     numbers = _numbers_by_start(text)
     starts = line_starts(text)
-    year = find_year(text, report.path)
+    year = find_year(text)
     tables = find_tables(text)
     forms = find_forms(text)
     lists = find_project_lists(text, starts, tables)
@@ -232,7 +232,7 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     chosen = _read_slips_in_rates(chosen, dominant_unit)
     spending_project = next((f for f in chosen if f.field == "spending_project"), None)
     projects = choose_projects(lists, spending_project)
-    unit = find_unit(text, report.path)
+    unit = find_unit(text)
     if not projects:  # a report on one project names it in its title
         single = report_project(text, starts, unit)
         projects = (single,) if single is not None else ()

@@ -11,7 +11,14 @@ from core.cleaning import clean_text
 from core.export import md_escape
 from core.models import Extraction, Finding
 from core.numbers import four_places
-from core.output import json_number, report_data, to_json_data, truncate
+from core.output import (
+    json_number,
+    report_data,
+    to_json_data,
+    truncate,
+    unit_shown,
+    year_shown,
+)
 from core.problems import problem_text
 
 if TYPE_CHECKING:
@@ -157,7 +164,8 @@ def findings_lines(
         return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
     counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
     summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
-    out = [f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}  {summary or '—'}"]
+    unit, year = unit_shown(ex.unit, lang), year_shown(ex.year, lang)
+    out = [f"■ {path}  {unit}  {year}  {summary or '—'}"]
     for f in found:
         out.append(f"  {_MARK[f.severity]} [{labels[f.severity]}] {f.message}")
         detail = arithmetic_line(f, lang)
@@ -199,7 +207,7 @@ def memo_head(lang: str = "zh") -> list[str]:
 def memo_lines(ex: Extraction, found: Sequence[Finding], *, lang: str = "zh") -> list[str]:
     """The lines of `findings_markdown` for one report (the last one empty)."""
     labels = SEVERITY_LABELS[lang]
-    out = [f"## {_md(ex.unit or str(ex.report.path))} {ex.year or ''}".rstrip(), ""]
+    out = [f"## {_md(unit_shown(ex.unit, lang))} {year_shown(ex.year, lang)}", ""]
     out += [f"`{_md(str(ex.report.path))}`", ""]
     if ex.report.error:
         return [*out, _md(problem_text(ex.report, lang) or ""), ""]

@@ -405,9 +405,10 @@ def _sha256(path: Path) -> str:
 
 
 def _result_key(sha256: str, path: Path) -> str:
-    """What results are stored under: the content and the file's name, which the unit and the
-    year fall back on when the text does not say them (two files of the same text under two
-    names are two reports)."""
+    """What results are stored under: the content and the file's name (two files of the same
+    text under two names are two reports; the unit and the year no longer depend on the name,
+    which only the batch grouping falls back on, but what a report's results say of its file,
+    such as a warning naming it, does)."""
     return f"{sha256}/{path.name}"
 
 

@@ -13,6 +13,7 @@ from core.matching import BatchMatch, ReportMatch
 from core.models import Extraction, Project
 from core.output import display_width, field_label, format_value, json_number, pad
 from core.series import figure_series
+from core.units import report_year
 
 JSON_SCHEMA_VERSION = 1
 CSV_COLUMNS = (
@@ -45,7 +46,7 @@ def to_json_data(batch: BatchMatch) -> dict[str, Any]:
     for match in batch.reports:
         head = {"unit": match.unit, "from_path": str(match.old.report.path)}
         head |= {"to_path": str(match.new.report.path)}
-        years = {"from_year": match.old.year, "to_year": match.new.year}
+        years = dict(zip(("from_year", "to_year"), match.years, strict=True))
         for pair in match.projects.pairs:
             pairs.append(
                 head
@@ -72,7 +73,9 @@ def to_json_data(batch: BatchMatch) -> dict[str, Any]:
     units = [
         {
             "unit": group.unit,
-            "reports": [{"path": str(ex.report.path), "year": ex.year} for ex in group.extractions],
+            "reports": [
+                {"path": str(ex.report.path), "year": report_year(ex)} for ex in group.extractions
+            ],
         }
         for group in batch.units
     ]
@@ -94,7 +97,7 @@ def render_csv(batch: BatchMatch) -> str:
     for m in batch.reports:
         base = [neutralise(m.unit)]
         paths = (m.old.report.path, m.new.report.path)
-        where = [*(neutralise(str(p)) for p in paths), m.old.year, m.new.year]
+        where = [*(neutralise(str(p)) for p in paths), *m.years]
         for pair in m.projects.pairs:
             names = [neutralise(pair.old.name), neutralise(pair.new.name)]
             writer.writerow(
@@ -129,11 +132,11 @@ def render_table(batch: BatchMatch, *, lang: str = "zh", width: int = 120) -> st
         out.append(f"■ {safe(group.unit)}")
         for ex in group.extractions:
             spelled = f"  ({safe(ex.unit)})" if ex.unit and ex.unit != group.unit else ""
-            out.append(f"  {ex.year or '?':<6}{safe(str(ex.report.path))}{spelled}")
+            out.append(f"  {report_year(ex) or '?':<6}{safe(str(ex.report.path))}{spelled}")
         for m in by_unit.get(group.unit, []):
             p = m.projects
             out.append(
-                f"  {m.old.year} → {m.new.year}  {words['pairs']} {len(p.pairs)}, "
+                f"  {m.years[0]} → {m.years[1]}  {words['pairs']} {len(p.pairs)}, "
                 f"{words['new']} {len(p.new)}, {words['dropped']} {len(p.dropped)}"
             )
             for pair in p.pairs:

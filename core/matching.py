@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from core.models import Extraction, Project
 from core.numbers import plain_decimal
-from core.units import DEFAULT_UNIT_THRESHOLD, UnitGroup, group_units
+from core.units import DEFAULT_UNIT_THRESHOLD, UnitGroup, group_units, report_year
 
 DEFAULT_SCORE_CUTOFF = 80.0
 _ROWS = 2000
@@ -93,6 +93,11 @@ class ReportMatch:
     """The later report."""
     projects: ProjectMatch
     """Pairs, new and dropped projects."""
+
+    @property
+    def years(self) -> tuple[int | None, int | None]:
+        """The two reports' years as the batch orders them (`report_year`)."""
+        return report_year(self.old), report_year(self.new)
 
 
 @dataclass(frozen=True)
@@ -247,15 +252,17 @@ def match_batch(
     decisions: Mapping[tuple[str, str], Sequence[PairDecision]] = MappingProxyType({}),
 ) -> BatchMatch:
     """Group a batch by unit (`group_units`) and match each report's projects against the
-    unit's report(s) of the closest earlier year present. Reports without a year are grouped
-    but not matched. `decisions` are keyed by the two reports' sha256 (earlier, later)."""
+    unit's report(s) of the closest earlier year present (the year the text states, else the
+    file name's: `report_year`). Reports without a year are grouped but not matched.
+    `decisions` are keyed by the two reports' sha256 (earlier, later)."""
     units = group_units(extractions, threshold=unit_threshold)
     matches: list[ReportMatch] = []
     for group in units:
         by_year: dict[int, list[Extraction]] = {}
         for ex in group.extractions:
-            if ex.year is not None:
-                by_year.setdefault(ex.year, []).append(ex)
+            year = report_year(ex)
+            if year is not None:
+                by_year.setdefault(year, []).append(ex)
         years = sorted(by_year)
         for earlier, later in itertools.pairwise(years):
             for old in by_year[earlier]:

@@ -158,6 +158,10 @@ def format_value(value: FigureValue, unit: str) -> str:
     return f"{shown} {unit}" if unit not in ("等级", "文本") else shown
 
 
+NOT_STATED = {"zh": "未注明", "en": "not stated"}
+"""What is shown for a unit or a year the report's text does not state."""
+YEAR_NOT_STATED = {"zh": "年度未注明", "en": "year not stated"}
+
 NO_FIGURES = {
     "zh": "没有找到任何数字（不是绩效自评报告，或写法与常见的不同）",
     "en": "no figures found (not a self-evaluation report, or worded unlike the usual ones)",
@@ -171,6 +175,17 @@ def render_listing(extractions: Sequence[Extraction], *, lang: str = "zh", width
     )
 
 
+def unit_shown(unit: str | None, lang: str = "zh") -> str:
+    """The unit as a listing shows it: 未注明 / not stated when the text names none (document
+    text made safe for the terminal)."""
+    return clean_text(unit) if unit else NOT_STATED.get(lang, NOT_STATED["zh"])
+
+
+def year_shown(year: int | None, lang: str = "zh") -> str:
+    """The year as a listing shows it: 年度未注明 / year not stated when the text states none."""
+    return str(year) if year is not None else YEAR_NOT_STATED.get(lang, YEAR_NOT_STATED["zh"])
+
+
 def listing_lines(ex: Extraction, *, lang: str = "zh", width: int = 120) -> list[str]:
     """The lines of `render_listing` for one report (the last one empty)."""
     quote_width = max(16, width - 58)
@@ -179,7 +194,7 @@ def listing_lines(ex: Extraction, *, lang: str = "zh", width: int = 120) -> list
     path = clean_text(str(ex.report.path))
     if ex.report.error:
         return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
-    head = f"■ {path}  {ex.unit or '?'}  {ex.year or '?'}"
+    head = f"■ {path}  {unit_shown(ex.unit, lang)}  {year_shown(ex.year, lang)}"
     if ex.report.encoding:
         head += f"  [{ex.report.encoding}]"
     out = [head]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from core.models import Extraction, Figure, FigureValue
 from core.numbers import plain_decimal
 from core.rules import FIELD_KEYS, RULES_BY_KEY
+from core.units import report_year
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,13 @@ class FieldSeries:
 
 def figure_series(extractions: Sequence[Extraction]) -> tuple[FieldSeries, ...]:
     """Each field stated in at least one of the reports (normally one unit's), in vocabulary
-    order, across their years. Reports without a year are left out; when two reports have the
-    same year the first given is used."""
+    order, across their years (`report_year`: the text's, else the file name's). Reports
+    without a year are left out; when two reports have the same year the first given is used."""
     by_year: dict[int, Extraction] = {}
     for ex in extractions:
-        if ex.year is not None:
-            by_year.setdefault(ex.year, ex)
+        year = report_year(ex)
+        if year is not None:
+            by_year.setdefault(year, ex)
     years = sorted(by_year)
     series = []
     for key in FIELD_KEYS:

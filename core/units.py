@@ -154,6 +154,19 @@ def report_unit_name(extraction: Extraction) -> str | None:
     return extraction.unit
 
 
+_FILE_YEAR_RE = re.compile(r"(?<![0-9])(20[0-9]{2}|19[0-9]{2})(?![0-9])")
+
+
+def report_year(extraction: Extraction) -> int | None:
+    """The year a report evaluates, for putting a unit's reports in order: as the text states
+    it, else the year its file name carries (前山镇_2023_自评报告.txt). The extraction itself
+    keeps None for a text that states no year; only the batch's grouping guesses from names."""
+    if extraction.year is not None:
+        return extraction.year
+    found = _FILE_YEAR_RE.search(extraction.report.path.stem)
+    return int(found.group(1)) if found else None
+
+
 def _file_unit_name(path: Path) -> str | None:
     for part in re.split(r"[_\-\s.]+", path.stem):
         if is_unit_name(part):
@@ -225,4 +238,5 @@ def group_units(
 
 
 def _by_year(ex: Extraction) -> tuple[bool, int, str]:
-    return (ex.year is None, ex.year or 0, str(ex.report.path))
+    year = report_year(ex)
+    return (year is None, year or 0, str(ex.report.path))

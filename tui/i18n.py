@@ -52,6 +52,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "short_missed": ("漏报", "missed"),
     # Column headers and labels
     "col_unit": ("单位", "Unit"),
+    "not_stated": ("未注明", "not stated"),
+    "year_not_stated": ("年度未注明", "year not stated"),
     "col_year": ("年度", "Year"),
     "col_errors": ("错误", "Errors"),
     "col_warnings": ("警告", "Warnings"),

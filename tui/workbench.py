@@ -22,6 +22,7 @@ from core.review_log import ReviewLog
 from core.review_store import ReviewLogError
 from core.rules import FIELD_RULES, with_aliases
 from core.series import FieldSeries, figure_series
+from core.units import report_year
 from tui.notices import save_problem
 
 T = TypeVar("T")
@@ -200,11 +201,17 @@ class Workbench:
         group = [e.extraction for e in map(self.entry, members) if e is not None]
         ex = group[members.index(index)]
         series = figure_series(group)
-        earlier = [g for g in group if g.year is not None and ex.year and g.year < ex.year]
+        # Years as the batch orders them: the text's, else the file name's.
+        this_year = report_year(ex)
+        earlier = [
+            (year, g)
+            for g in group
+            if this_year is not None and (year := report_year(g)) is not None and year < this_year
+        ]
         if not earlier:
             return None, series
-        year = max(g.year for g in earlier if g.year is not None)
-        old = next(g for g in earlier if g.year == year)
+        latest = max(year for year, _ in earlier)
+        old = next(g for year, g in earlier if year == latest)
         state = self.state(index)
         decisions = pair_decisions(state) if state else ()
         projects = match_projects(

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from core.extract import extract
-from core.identity import find_unit, find_year
 from core.models import Report
 
 
@@ -102,23 +101,3 @@ def test_candidates_keep_the_other_statements():
     )
     assert fig.value == Decimal("567.54")
     assert [c.value for c in fig.candidates] == [Decimal("371.86")]
-
-
-@pytest.mark.parametrize(
-    ("text", "name", "unit", "year"),
-    [
-        ("评价年度:2024\n评价单位(公章):某县某镇人民政府\n填报日期:202511\n", "x.txt", "某县某镇人民政府", 2024),
-        ("2023年度安化县某镇人民政府部门整体支出绩效自评报告\n", "x.txt", "安化县某镇人民政府", 2023),
-        ("淠源县卫生健康局2023年度部门整体支出绩效自评报告\n发布日期：2024年4月15日\n", "x.txt",
-         "淠源县卫生健康局", 2023),
-        ("\n青山县某乡人民政府\n\n2022年度部门整体绩效自评工作报告\n于2023年7月20日完成\n", "x.txt",
-         "青山县某乡人民政府", 2022),
-        ("我镇2023年度工作……阳东县某镇公共服务中心……2023年度目标……\n2024年1月5日", "x.txt",
-         "阳东县某镇", 2023),
-        ("部门（单位）名称：济川市岱北区教育局\n评价年度：2023年\n成文日期：2024年3月1日", "x.txt",
-         "济川市岱北区教育局", 2023),
-    ],
-)  # fmt: skip
-def test_unit_and_year(text, name, unit, year):
-    assert find_unit(text, Path(name)) == unit
-    assert find_year(text, Path(name)) == year

@@ -104,7 +104,8 @@ def test_a_moved_file_is_known_by_its_content(
 def test_the_same_text_under_another_name_is_its_own_report(
     tmp_path: Path, reads: list[Path]
 ) -> None:
-    # The unit and the year fall back on the file name when the text does not say them.
+    # The text states no unit and no year: the listing says so, and the batch's grouping
+    # falls back on each file's name.
     text = "部门整体支出绩效自评报告\n本单位年度预算收入100.00万元。\n"
     folder = tmp_path / "batch"
     folder.mkdir()
@@ -114,17 +115,18 @@ def test_the_same_text_under_another_name_is_its_own_report(
     second.write_text(text, "utf-8")
     loader = _loader([first, second], tmp_path / "cache")
     found = _summaries(loader)
-    assert [(s.unit, s.year) for s in (found[0], found[1])] == [
-        ("甲县东风镇", 2022),
-        ("乙县西河镇", 2023),
+    assert [(s.unit, s.year) for s in (found[0], found[1])] == [(None, None), (None, None)]
+    assert loader.entry(1).extraction.report.path == second
+    assert sorted(_groups(loader, folder)) == [
+        ("乙县西河镇", [second.name]),
+        ("甲县东风镇", [first.name]),
     ]
-    assert loader.entry(1).extraction.year == 2023
     renamed = second.with_name("丙县南山镇_2024_自评报告.txt")
     second.rename(renamed)
     reads.clear()
     again = _summaries(_loader([first, renamed], tmp_path / "cache"))
     assert reads == [renamed]
-    assert (again[1].unit, again[1].year) == ("丙县南山镇", 2024)
+    assert (again[1].unit, again[1].year) == (None, None)
 
 
 def test_other_settings_do_not_reuse_results(

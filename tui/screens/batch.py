@@ -209,11 +209,12 @@ class BatchScreen(Screen[None]):
         if row.problem:
             unit = Text(f"{t('unreadable', lang)}: {inert(row.problem)}", style="red")
         else:
-            unit = Text(row.unit or "—")
+            unit = Text(row.unit) if row.unit else Text(t("not_stated", lang), style="dim")
+        year = "" if row.problem else str(row.year or "—")
         status = Text(label(REPORT_STATUSES, row.status, lang), STATUS_STYLES.get(row.status, ""))
         return [
             unit,
-            Text(str(row.year or "")),
+            Text(year),
             Text(str(row.errors or ""), style="bold red"),
             Text(str(row.warnings or ""), style="yellow"),
             status,

@@ -80,9 +80,10 @@ class LastYearScreen(Screen[None]):
         assert entry is not None
         ex = entry.extraction
         title = Text(f"{t('last_year', self.lang)}: ", style="bold")
-        title.append(ex.unit or "", "bold")
+        title.append(ex.unit or t("not_stated", self.lang), "bold")
         if self.match is not None:
-            title.append(f"  {self.match.old.year} → {self.match.new.year}")
+            old, new = self.match.years
+            title.append(f"  {old} → {new}")
             n = self.match.projects
             title.append(
                 f"  {len(n.pairs)} ↔ · {t('new_project', self.lang)} {len(n.new)}"

@@ -189,9 +189,15 @@ class ReportScreen(Screen[None]):
         ex = self.entry.extraction
         state = self.workbench.state(self.index)
         lang = self.lang
-        title = Text(ex.unit or self.workbench.relative_paths[self.index], style="bold")
-        if ex.year:
-            title.append(f"  {ex.year}")
+        if ex.unit:
+            title = Text(ex.unit, style="bold")
+        else:
+            title = Text(t("not_stated", lang), style="bold dim")
+            title.append(f"  {self.workbench.relative_paths[self.index]}", "bold")
+        title.append(
+            f"  {ex.year}" if ex.year else f"  {t('year_not_stated', lang)}",
+            "" if ex.year else "dim",
+        )
         if state is not None:
             title.append(f"  [{label(REPORT_STATUSES, state.status, lang)}]", "green")
             if state.annotations:
