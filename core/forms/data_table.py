@@ -232,7 +232,9 @@ class _Reader:
         if not items:
             return self.columns
         halves = [*items, len(self.columns)]
-        parts = [self.columns[a + 1 : b] for a, b in pairwise(halves)]
+        # A spanning row read into the header ("收入 支出" above "项目 行次 金额 …") leaves
+        # item columns with nothing between them.
+        parts = [self.columns[a + 1 : b] for a, b in pairwise(halves) if b > a + 1]
         lengths = {len(p) for p in parts}
         if items[0] != 0 or len(lengths) != 1:
             return ()

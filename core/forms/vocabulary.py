@@ -194,7 +194,7 @@ DATA_COLUMNS: tuple[Wording, ...] = (
         "预算数",
     ),
     Wording("amount", r"金额|数额", "金额"),
-    Wording("row_no", r"行次|栏次", "行次"),
+    Wording("row_no", r"行次", "行次"),
     Wording("item", r"项目|科目名称|科目编码|功能分类科目编码|[收支][入出]项目|收入|支出", "项目"),
     Wording(
         "other",
@@ -225,6 +225,7 @@ BASIC_FIELDS: tuple[Wording, ...] = (
         "spending_total", r"全年(?:实际)?执行(?:数|金额)|全年(?:实际)?支出(?:数|金额)", "全年执行数"
     ),
     Wording("execution_rate", r"(?:预算|资金)?执行率", "执行率"),
+    Wording("carryover_total", r"(?:年末)?(?:结转(?:和|及)?结余)(?:资金|总额|数)?", "结转结余"),
 )
 BASIC_COUNTS = frozenset({"staff_authorized", "staff_actual"})
 BASIC_RATES = frozenset({"staff_rate", "execution_rate"})
