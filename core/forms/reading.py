@@ -16,34 +16,45 @@ from core.models import Figure, Project
 from core.numbers import plain_decimal, to_wan
 from core.rules import RULES_BY_KEY
 
-_CHEAP_WORDS = ("自评表", "年度资金总额", "基础数据表", "决算表", "决算总表", "决算明细表")
+_CHEAP_WORDS = ("自评表", "年度资金总额")
+_DATA_WORDS = ("基础数据表", "决算表", "决算总表", "决算明细表")
+"""How the data tables' titles end: only a short line holding one is tried as a title."""
 _MAX_FORM = 40_000
 """A form is a page or two; a region longer than this is cut."""
 _EVALUATION = ("project", "department")
 _TITLE_SLACK = 24
 """A data table's title line holds little else (a number, a year, the unit, 公开01表)."""
+_MAX_TITLE_LINE = 80
 
 
 @lru_cache(maxsize=1)
 def _titles_re() -> re.Pattern[str]:
-    groups = "|".join(f"(?P<{t.kind}>{t.pattern})" for t in (*FORM_TITLES, *DATA_TITLES))
+    groups = "|".join(f"(?P<{t.kind}>{t.pattern})" for t in FORM_TITLES)
+    return re.compile(groups)
+
+
+@lru_cache(maxsize=1)
+def _data_titles_re() -> re.Pattern[str]:
+    groups = "|".join(f"(?P<{t.kind}>{t.pattern})" for t in DATA_TITLES)
     return re.compile(groups)
 
 
 def find_forms(text: str, year: int | None = None) -> tuple[Form, ...]:
     """Every national form in the text, in text order (none without the cheap words). `year`
     is the report's, for the data tables' columns that name theirs."""
-    if not any(word in text for word in _CHEAP_WORDS):
-        return ()
     starts: list[tuple[int, str, str]] = []
-    for found in _titles_re().finditer(text):
-        kind = found.lastgroup or "project"
-        line_start = text.rfind("\n", 0, found.start()) + 1
-        if kind not in _EVALUATION and not _title_line(text, line_start, found):
-            continue
-        if starts and starts[-1][0] == line_start:
-            continue
-        starts.append((line_start, kind, found.group(0)))
+    if any(word in text for word in _CHEAP_WORDS):
+        for found in _titles_re().finditer(text):
+            line_start = text.rfind("\n", 0, found.start()) + 1
+            if starts and starts[-1][0] == line_start:
+                continue
+            starts.append((line_start, found.lastgroup or "project", found.group(0)))
+    data = _data_titles(text)
+    if data:
+        taken = {start for start, _, _ in starts}
+        starts = sorted([*starts, *(d for d in data if d[0] not in taken)])
+    if not starts and "年度资金总额" not in text:
+        return ()
     if not any(kind in _EVALUATION for _, kind, _ in starts) and "年度资金总额" in text:
         kind = "project" if "项目名称" in text else "department"
         starts = sorted([(0, kind, ""), *starts])
@@ -65,11 +76,29 @@ def find_forms(text: str, year: int | None = None) -> tuple[Form, ...]:
     return tuple(forms)
 
 
-def _title_line(text: str, line_start: int, found: re.Match[str]) -> bool:
-    """A data table's title stands on a short line of its own, not in a sentence."""
-    line_end = text.find("\n", found.end())
-    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
-    return len(line) <= len(found.group(0)) + _TITLE_SLACK and not re.search(r"[。；，,]", line)
+def _data_titles(text: str) -> list[tuple[int, str, str]]:
+    """The data tables' titles: each on a short line of its own, not in a sentence."""
+    lines: set[int] = set()
+    for word in _DATA_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            at = text.find(word, at + len(word))
+    found: list[tuple[int, str, str]] = []
+    for line_start in sorted(lines):
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end - line_start > _MAX_TITLE_LINE:
+            continue
+        title = _data_titles_re().search(text, line_start, line_end)
+        line = text[line_start:line_end].strip()
+        if (
+            title is not None
+            and len(line) <= len(title.group(0)) + _TITLE_SLACK
+            and not re.search(r"[。；，,]", line)
+        ):
+            found.append((line_start, title.lastgroup or "final_accounts", title.group(0)))
+    return found
 
 
 def own_forms(forms: Sequence[Form]) -> list[Form]:
