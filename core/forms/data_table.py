@@ -86,7 +86,9 @@ class _Reader:
         while i < len(self.rows):
             header, after = self._header(i)
             if header is not None:
-                if all(h.kind in ("field", "item") for h in header) and any(
+                if all(h.kind == "item" for h in header):
+                    i = after  # the label column's own sub-header (科目编码, 科目名称)
+                elif all(h.kind in ("field", "item") for h in header) and any(
                     h.kind == "field" for h in header
                 ):
                     i = self._field_header([h for h in header if h.kind == "field"], after)
@@ -203,6 +205,12 @@ class _Reader:
         """A labelled row under the grid's header: this year's 决算 value (a 合计 row: the
         fields its columns name)."""
         columns = self._value_columns()
+        if (
+            columns
+            and len(values) > len(columns)
+            and not any(cell.text for cell in values[len(columns) :])
+        ):
+            values = values[: len(columns)]  # a row of tabs running on past the table
         if not columns or len(values) != len(columns):
             return
         if field == "by_columns":

@@ -366,3 +366,39 @@ def test_a_fiscal_appropriations_table_states_no_unit_totals() -> None:
 def test_a_table_of_contents_is_no_table() -> None:
     toc = "一、收入支出决算总表 PAGEREF _Toc1 h 22\n二、收入决算表 PAGEREF _Toc2 h 22\n"
     assert values(toc + summary_table())["spending_total"] == D(1230)
+
+
+def test_the_income_tables_total_row_under_its_sub_headers() -> None:
+    text = "\n".join(
+        [
+            "收入决算表",
+            "公开02表\t\t\t\t单位：万元",
+            "项目\t本年收入合计\t财政拨款收入\t事业收入\t其他收入",
+            "功能分类科目编码\t科目名称",
+            "合计\t1250.00\t1200.00\t\t50.00",
+        ]
+    )
+    assert values(text + "\n") == {"income_total": D(1250)}
+    assert values(cell_per_line(text + "\n")) == {}  # 合计's empty cell dropped: 3 of 4
+
+
+def test_the_spending_table_a_cell_per_line() -> None:
+    text = spending_table(("1230.00", "800.00", "430.00", "-", "-", "-"))
+    assert values(cell_per_line(text)) == {
+        "spending_total": D(1230),
+        "spending_basic": D(800),
+        "spending_project": D(430),
+    }
+
+
+def test_a_column_of_differences_is_counted_and_not_read() -> None:
+    header = (*HEADER, "增减额")
+    rows = [(*row, "0.2") for row in SPENDING_ROWS]
+    assert values(basic_grid(rows, header=header))["sangong_total"] == D("9.8")
+    # Under the wider header, a row of the narrower one is a cell short.
+    assert "sangong_total" not in values(basic_grid(header=header))
+
+
+def test_empty_cells_a_row_of_tabs_runs_on_with_past_the_table() -> None:
+    rows = [(*row, "", "") for row in SPENDING_ROWS]
+    assert values(basic_grid(rows))["spending_basic"] == D(790)
