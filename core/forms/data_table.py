@@ -18,13 +18,17 @@ from itertools import pairwise
 
 from core.forms.grid import Cell, Grid, Row, is_placeholder, number_of, percent_of
 from core.forms.model import PLACED_BY_CELL, FormValue, StatedValue
-from core.forms.vocabulary import DATA_COLUMNS, ROW_PREFIX, Wording, bare, kind_of
+from core.forms.vocabulary import DATA_COLUMNS, FUNDING_ROWS, ROW_PREFIX, Wording, bare, kind_of
 
 _YEAR_LEAD_RE = re.compile(r"(?:(20[0-9]{2})\s*年度?|([上本当])\s*年度?)")
 _PREFIX_RE = re.compile(ROW_PREFIX)
 _COUNT_RE = re.compile(r"([0-9０-９]{1,6})\s*[人名]?")
 _AMOUNT_UNIT_RE = re.compile(r"(?<![0-9０-９,，.．])([0-9０-９][0-9０-９,，.．]*)[ \t]*(万元|元)")
 _UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)|[（(]\s*(万元|元)\s*[）)]")
+_GAP_RE = re.compile(
+    r"[（(]?(?:单位|计量单位)?[:：]?\s*(?:人|名|万元|元|%)[）)]?|第\s*[0-9]{1,3}\s*页(?:\s*共\s*[0-9]{1,3}\s*页)?"
+    r"|[-—]\s*[0-9]{1,3}\s*[-—]"
+)
 _MAX_GAP = 3
 """Rows without a value or a word of the table that may stand between a header and its values
 (a unit line, a page number)."""
@@ -164,13 +168,24 @@ class _Reader:
         return tuple(Heading(h.kind, h.field, when(h.year), h.cell) for h in heads)
 
     def _field_header(self, heads: list[Heading], after: int) -> int:
-        """Values in a row (or a cell per line) below a header naming their fields."""
+        """Values in a row (or a cell per line) below a header naming their fields; a unit
+        line, a page number or the total's label (年度资金总额) may stand between."""
         j, gap = after, 0
-        while j < len(self.rows) and gap < _MAX_GAP and not self._has_value(self.rows[j]):
-            if self._header(j)[0] is not None or self._is_labelled(self.rows[j]):
-                return j
+        while (
+            j < len(self.rows)
+            and gap < _MAX_GAP
+            and all(_is_gap(c.text) for c in self.rows[j].cells)
+        ):
             j, gap = j + 1, gap + 1
         values, end = self._value_rows(j)
+        if not values and j < len(self.rows):
+            cells = self.rows[j].cells  # 年度资金总额 1200 1300 1250
+            if (
+                len(cells) > 1
+                and _is_gap(cells[0].text)
+                and all(_is_value(c.text) for c in cells[1:])
+            ):
+                values, end = list(cells[1:]), j + 1
         if len(values) == len(heads):
             for head, cell in zip(heads, values, strict=True):
                 if head.year in ("", "this"):
@@ -254,16 +269,6 @@ class _Reader:
         label = _PREFIX_RE.sub("", text.strip())
         return kind_of(label, self.spec.rows) if label else None
 
-    def _is_labelled(self, row: Row) -> bool:
-        return any(
-            self._row_wording(c.text) is not None
-            or (self.spec.pairs and kind_of(c.text, self.spec.fields) is not None)
-            for c in row.cells
-        )
-
-    def _has_value(self, row: Row) -> bool:
-        return any(_is_value(c.text) and c.text for c in row.cells)
-
     def _value_rows(self, j: int) -> tuple[list[Cell], int]:
         """Rows of values only from row j: one row of several, or rows of one cell each."""
         values: list[Cell] = []
@@ -325,6 +330,15 @@ class _Reader:
                 break
             unit = found
         return unit
+
+
+def _is_gap(text: str) -> bool:
+    """A unit line, a page number or the total's row label: what may stand between a header
+    naming fields and their values."""
+    if _GAP_RE.fullmatch(text.strip()):
+        return True
+    total = kind_of(text, FUNDING_ROWS)
+    return total is not None and total.kind == "total"
 
 
 _DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -402,3 +402,14 @@ def test_a_column_of_differences_is_counted_and_not_read() -> None:
 def test_empty_cells_a_row_of_tabs_runs_on_with_past_the_table() -> None:
     rows = [(*row, "", "") for row in SPENDING_ROWS]
     assert values(basic_grid(rows))["spending_basic"] == D(790)
+
+
+@pytest.mark.parametrize("sep", ["\t", "\n"])
+def test_budget_columns_over_the_totals_row(sep: str) -> None:
+    header = sep.join(("年初预算数", "全年预算数", "全年执行数"))
+    total = values(basic_pairs(()) + f"{header}\n年度资金总额{sep}1200{sep}1300{sep}1250\n")
+    assert (total["budget_initial"], total["spending_total"]) == (D(1200), D(1250))
+    # Under another row's label the values are that row's, not the unit's.
+    for label in ("基本支出", "其他资金"):
+        found = values(basic_pairs(()) + f"{header}\n{label}{sep}800{sep}820{sep}810\n")
+        assert "budget_initial" not in found and "spending_total" not in found
