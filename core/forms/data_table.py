@@ -23,8 +23,10 @@ from core.forms.vocabulary import DATA_COLUMNS, FUNDING_ROWS, ROW_PREFIX, Wordin
 _YEAR_LEAD_RE = re.compile(r"(?:(20[0-9]{2})\s*年度?|([上本当])\s*年度?)")
 _PREFIX_RE = re.compile(ROW_PREFIX)
 _COUNT_RE = re.compile(r"([0-9０-９]{1,6})\s*[人名]?")
-_AMOUNT_UNIT_RE = re.compile(r"(?<![0-9０-９,，.．])([0-9０-９][0-9０-９,，.．]*)[ \t]*(万元|元)")
-_UNIT_RE = re.compile(r"单位\s*[:：]\s*(万元|元)|[（(]\s*(万元|元)\s*[）)]")
+_AMOUNT_UNIT_RE = re.compile(
+    r"(?<![0-9０-９,，.．])([0-9０-９][0-9０-９,，.．]*)[ \t]*(亿元|千元|万元|元)"
+)
+_UNIT_RE = re.compile(r"单位\s*[:：]\s*(亿元|千元|万元|元)|[（(]\s*(亿元|千元|万元|元)\s*[）)]")
 _GAP_RE = re.compile(
     r"[（(]?(?:单位|计量单位)?[:：]?\s*(?:人|名|万元|元|%)[）)]?|第\s*[0-9]{1,3}\s*页(?:\s*共\s*[0-9]{1,3}\s*页)?"
     r"|[-—]\s*[0-9]{1,3}\s*[-—]"
@@ -210,7 +212,9 @@ class _Reader:
                 k += 1
             if not values and k == len(cells):
                 values, after = self._value_rows(i + 1)
-            if pair is not None and len(values) == 1:
+            # A label that is also a grid row's (结转结余) under a grid's header is read by its
+            # columns: one value there is a row short, not a pair.
+            if pair is not None and len(values) == 1 and (wording is None or self.columns is None):
                 self._take(pair.kind, label, values[0], "pair", bare(label.text))
             elif wording is not None:
                 self._grid_row(wording.kind, label, values)

@@ -413,3 +413,17 @@ def test_budget_columns_over_the_totals_row(sep: str) -> None:
     for label in ("基本支出", "其他资金"):
         found = values(basic_pairs(()) + f"{header}\n{label}{sep}800{sep}820{sep}810\n")
         assert "budget_initial" not in found and "spending_total" not in found
+
+
+def test_a_label_of_both_shapes_under_a_grid_is_read_by_the_grid() -> None:
+    rows = [*SPENDING_ROWS, ("结转结余", "30.5")]
+    assert "carryover_total" not in values(basic_grid(rows))
+    rows = [*SPENDING_ROWS, ("结转结余", "28", "30", "30.5")]
+    assert values(basic_grid(rows))["carryover_total"] == D("30.5")
+
+
+def test_a_table_in_thousands_is_not_read_in_the_unit_declared_above_it() -> None:
+    text = basic_grid(unit="单位：万元") + "单位：千元\n" + "会议费、培训费\t1\t1\t1\n"
+    text = text.replace("会议费\t2.1\t2\t1.6\n", "") + "会议费\t21\t20\t16\n"
+    fig = read(in_report(text)).figure("meeting")
+    assert fig is not None and fig.value == D("1.6") and fig.as_written_unit == "千元"
