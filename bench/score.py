@@ -54,7 +54,7 @@ KINDS: dict[str, frozenset[str]] = {
         },
         "total_mismatch": {"total_mismatch"},
         "change_rate_mismatch": {"change_rate_mismatch", "change_word_mismatch"},
-        "rate_mismatch": {"rate_mismatch", "excellent_rate_mismatch"},
+        "rate_mismatch": {"rate_mismatch", "excellent_rate_mismatch", "control_rate_mismatch"},
         "grade_score_mismatch": {"grade_score_mismatch"},
         "staff_over_quota": {"staff_over_quota"},
         "template_residue": {"template_residue", "foreign_unit"},

@@ -308,6 +308,16 @@ CHECKS: tuple[Check, ...] = (
         "The text says \u201c{claim}\u201d and, in the same sentence, \u201c{zero}\u201d",
         checks_prose.zero_against_spent,
     ),
+    Check(
+        "control_rate_mismatch",
+        "人员控制率不符",
+        "Staff control rate does not add up",
+        "error",
+        "基础数据表控制率{stated}%，与实际在职人数{actual}人 ÷ 编制数{quota}人 = {computed}%不符",
+        "The basic-data table's control rate is {stated}%, but {actual} staff in post ÷ "
+        "{quota} authorised = {computed}%",
+        checks_forms.control_rate,
+    ),
 )
 DEFAULT_CHECK_CONFIG = CheckConfig()
 _NO_SLACK = Decimal(0)

@@ -338,3 +338,39 @@ def meets(target: str, actual: str) -> bool:
     if op in ("<", "＜"):
         return done < goal
     return done == goal
+
+
+# ---- (f) a data table's 控制率 against its 在职 ÷ 编制 ------------------------------------------
+
+
+def control_rate(ctx: Context) -> Iterator[Issue]:
+    """控制率 = 实际在职人数 ÷ 编制数, where a basic-data table states all three. The counts are
+    exact: the rate may be off by one unit of its last printed decimal (rounded or truncated)."""
+    for index, form in enumerate(ctx.extraction.forms):
+        stated = {s.field: s.value for s in form.stated}
+        rate = stated.get("staff_rate")
+        actual = stated.get("staff_actual")
+        quota = stated.get("staff_authorized")
+        if rate is None or actual is None or quota is None:
+            continue
+        if rate.value is None or actual.value is None or not quota.value:
+            continue
+        computed = actual.value / quota.value * HUNDRED
+        tolerance = Decimal(1).scaleb(-count_decimals(f"{rate.value:f}")) + ctx.slack
+        if abs(computed - rate.value) <= tolerance:
+            continue
+        yield Issue(
+            subject=f"form{index}:control_rate",
+            params={
+                "stated": num(rate.value),
+                "actual": num(actual.value),
+                "quota": num(quota.value),
+                "computed": rounded(computed),
+            },
+            fields=("staff_actual", "staff_authorized"),
+            reported=rate.value,
+            computed=rounded_decimal(computed),
+            tolerance=tolerance,
+            spans=_spans(rate, actual, quota),
+            severity=_severity([rate, actual, quota]),
+        )

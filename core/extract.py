@@ -9,7 +9,13 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
-from core.forms.reading import find_forms, form_figures, form_projects, is_sure_form_figure
+from core.forms.reading import (
+    find_forms,
+    form_figures,
+    form_projects,
+    is_sure_form_figure,
+    read_by_data_table,
+)
 from core.identity import find_unit, find_year
 from core.lines import line_of, line_starts
 from core.models import Extraction, Figure, Project, Report
@@ -201,7 +207,7 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
     starts = line_starts(text)
     year = find_year(text)
     tables = find_tables(text)
-    forms = find_forms(text)
+    forms = find_forms(text, year)
     lists = find_project_lists(text, starts, tables)
     from_forms = form_projects(starts, forms)
     if from_forms:
@@ -223,7 +229,11 @@ def _extract(report: Report, rules: Sequence[FieldRule]) -> Extraction:
         if c.rule.scope == "project" or line_of(starts, c.label_start) not in item_lines
     ]
     figures = [_to_figure(text, c, starts) for c in candidates]
-    figures.extend(table_figures(text, starts, tables, year=year))
+    figures.extend(
+        f
+        for f in table_figures(text, starts, tables, year=year)
+        if not read_by_data_table(forms, f.start)
+    )
     figures.extend(form_figures(text, starts, forms))
     chosen = _choose(figures, tuple(rules))
     dominant_unit = _dominant_money_unit(numbers.values())

@@ -27,7 +27,7 @@ def read_form(text: str, start: int, end: int, kind: str, title: str) -> Form | 
     flat = list(grid.cells())
     cells = [cell for _, cell in flat]
     rows_of = [row for row, _ in flat]
-    year = _year(text, start, end)
+    year = form_year(text, start, end)
     fields = header_fields(cells)
     funding = read_funding(cells, year)
     indicators: Indicators | None = None
@@ -98,7 +98,8 @@ def _money_unit(text: str, start: int, header: int) -> str:
     return "元" if _YUAN_RE.search(text, max(start, header - 200), header + 1) else "万元"
 
 
-def _year(text: str, start: int, end: int) -> int | None:
+def form_year(text: str, start: int, end: int) -> int | None:
+    """The year a form states near its top ("（2023年度）"), or None."""
     found = _YEAR_RE.search(text, start, min(end, start + 300))
     if found is None:
         return None

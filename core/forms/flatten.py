@@ -66,8 +66,9 @@ def _anchor_re() -> re.Pattern[str]:
     return re.compile(rf"(?:{alternation})(?:[（(][A-Za-z/]{{1,3}}[）)])?")
 
 
-def build_grid(text: str, start: int, end: int) -> Grid:
-    """The grid of the text between two offsets: a row per non-blank line."""
+def build_grid(text: str, start: int, end: int, *, keep_empty: bool = False) -> Grid:
+    """The grid of the text between two offsets: a row per non-blank line. `keep_empty` keeps
+    the empty cells a row of tabs or '|' ends with (a data table's columns are counted)."""
     rows: list[Row] = []
     shape = "lines"
     offset = start
@@ -80,17 +81,17 @@ def build_grid(text: str, start: int, end: int) -> Grid:
             shape = "run"
             cells = _run_cells(raw, line_start)
         else:
-            cells = _split_cells(raw, line_start)
+            cells = _split_cells(raw, line_start, keep_empty)
         if cells:
             rows.append(Row(tuple(cells)))
     return Grid(tuple(rows), shape)
 
 
-def _split_cells(line: str, at: int) -> list[Cell]:
+def _split_cells(line: str, at: int, keep_empty: bool = False) -> list[Cell]:
     """Cells split by tabs or '|' (an empty cell between two is kept, empty), else by spaces;
     "其中：" joins the label after it, a lone "%" the number before it."""
     if "\t" in line or "|" in line or "｜" in line:
-        return _bounded_cells(line, at)
+        return _bounded_cells(line, at, keep_empty)
     cells: list[Cell] = []
     for part in _SEPARATOR_RE.finditer(line):
         cell = Cell(part.group(0), at + part.start(), at + part.end())
@@ -104,22 +105,26 @@ def _split_cells(line: str, at: int) -> list[Cell]:
     return cells
 
 
-def _bounded_cells(line: str, at: int) -> list[Cell]:
-    """Cells between tabs or '|': an empty one between two separators says a cell is empty."""
+def _bounded_cells(line: str, at: int, keep_empty: bool = False) -> list[Cell]:
+    """Cells between tabs or '|': an empty one between two separators says a cell is empty
+    (after the last one too, with `keep_empty`)."""
     cells: list[Cell] = []
     cursor = 0
     parts = _BOUNDARY_RE.split(line)
+    # A tab ends a cell, so a row of tabs ending in one ends in an empty cell; a '|' closes a
+    # bordered row.
+    last_kept = keep_empty and "|" not in line and "｜" not in line
     for index, part in enumerate(parts):
         start = cursor
         cursor += len(part) + 1
         stripped = part.strip()
         if not stripped:
-            if 0 < index < len(parts) - 1:
+            if 0 < index < len(parts) - 1 or (last_kept and index == len(parts) - 1):
                 cells.append(Cell("", at + start, at + start))
             continue
         lead = len(part) - len(part.lstrip())
         cells.append(Cell(stripped, at + start + lead, at + start + lead + len(stripped)))
-    while cells and not cells[-1].text:
+    while cells and not cells[-1].text and not keep_empty:
         cells.pop()
     while cells and not cells[0].text:
         cells.pop(0)

@@ -76,18 +76,32 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class StatedValue:
+    """A figure a data table states (基础数据表, a 部门决算 table): its field, the row label or
+    column header that says what it is, and the value's cell."""
+
+    field: str
+    """A field of the vocabulary, or a quantity only the form states ("staff_rate": 控制率)."""
+    label: Cell
+    value: FormValue
+    unit: str
+    """The value's unit as written: "万元", "元", "人" or "%"."""
+
+
+@dataclass(frozen=True)
 class Form:
     """One national form as read from a report."""
 
     kind: str
-    """"project" (项目支出绩效自评表) or "department" (部门整体支出绩效自评表)."""
+    """"project" (项目支出绩效自评表), "department" (部门整体支出绩效自评表), "basic_data"
+    (部门整体支出绩效评价基础数据表) or "final_accounts" (a 部门决算 table)."""
     title: str
     """The national name of the form."""
     start: int
     end: int
     year: int | None = None
     money_unit: str = "万元"
-    """The funding block's unit: 万元 unless the form says 元."""
+    """The money unit: 万元 unless the form says 元 (a data table: the unit it declares)."""
     project_name: Cell | None = None
     columns: tuple[str, ...] = ()
     """The funding block's column kinds, in order."""
@@ -107,6 +121,9 @@ class Form:
     stated_score: FormValue | None = None
     """自评得分 stated in the form's header."""
     grade: Cell | None = None
+    stated: tuple[StatedValue, ...] = ()
+    """What a data table states, each value from the column (or beside the label) that says
+    what it is."""
 
     def funding_row(self, kind: str) -> FundingRow | None:
         """The funding block's row of a kind, or None."""

@@ -41,7 +41,7 @@ FORM_TITLES: tuple[FormTitle, ...] = (
     ),
     FormTitle(
         "department",
-        r"部门(?:[（(]单位[）)])?整体(?:支出)?绩效(?:目标)?自评表|部门整体支出绩效评价基础数据表"
+        r"部门(?:[（(]单位[）)])?整体(?:支出)?绩效(?:目标)?自评表"
         r"|单位整体(?:支出)?绩效(?:目标)?自评表",
         "部门整体支出绩效自评表",
     ),
@@ -169,3 +169,117 @@ def fuzzy_word(cell: str) -> str | None:
         if len(text) == len(word) and sum(a != b for a, b in zip(text, word, strict=True)) == 1:
             return word
     return None
+
+
+# ---- the data tables: 部门整体支出绩效评价基础数据表 and the 部门决算 tables ---------
+
+# Titles, each on a short line of its own (core/forms/reading.py checks the line).
+BASIC_DATA_TITLE = r"(?:部门|单位)?(?:[（(]单位[）)])?整体支出绩效(?:评价|自评)?基础数据表"
+FINAL_ACCOUNTS_TITLE = (
+    r"(?:收入支出|收入|支出|财政拨款[^\s\n]{0,16}?|[“\"‘']?三公[”\"’']?经费[^\s\n]{0,8}?)"
+    r"决算(?:总|明细)?表"
+)
+# A data table's row label may carry its place in a list: "1、", "（二）", "其中：".
+ROW_PREFIX = r"^(?:其中[:：]?|[（(]?[0-9０-９一二三四五六七八九十]{1,2}[）)、.．]|[:：])\s*"
+
+# Column headers. Kinds: "final" (决算), "budget" (预算), "amount" (金额: the final accounts'
+# one amount), "row_no" (行次/栏次, never an amount), "item" (the label column), "other" (a
+# column of the form the tool reads nothing from). A leading year ("2023年", "上年", "本年")
+# is taken off first and says which year the column is.
+DATA_COLUMNS: tuple[Wording, ...] = (
+    Wording("final", r"(?:实际)?决算(?:数|金额)?|实际(?:支出|执行)?数", "决算数"),
+    Wording(
+        "budget",
+        r"(?:年初)?预算(?:数|金额)?|调整(?:后的?)?预算(?:数)?|预算调整数|全年预算(?:数)?",
+        "预算数",
+    ),
+    Wording("amount", r"金额|数额", "金额"),
+    Wording("row_no", r"行次", "行次"),
+    Wording("item", r"项目|科目名称|科目编码|功能分类科目编码|[收支][入出]项目|收入|支出", "项目"),
+    Wording(
+        "other",
+        r"财政拨款收入|上级补助收入|事业收入|经营收入|附属单位上缴收入|其他收入|上缴上级支出"
+        r"|经营支出|对附属单位补助支出|一般公共预算财政拨款|政府性基金预算财政拨款"
+        r"|国有资本经营预算财政拨款|增减(?:额|数|率|幅度)?|差额|差异|变动(?:额|率)|备注|说明",
+        "",
+    ),
+)
+
+# Headers that name a field: the values stand under them, in one row ("编制数 实际在职人数
+# 控制率" / "48 45 93.75%"), or, as a row label, beside them ("人员编制数" / "48").
+BASIC_FIELDS: tuple[Wording, ...] = (
+    Wording("staff_authorized", r"(?:人员|核定|机构)?编制(?:数|人数)|核定人数", "编制数"),
+    Wording(
+        "staff_actual",
+        r"(?:年末)?(?:实际)?在职(?:人员)?(?:人数|人员数)|(?:年末)?实有人(?:数|员数?)",
+        "实际在职人数",
+    ),
+    Wording("staff_rate", r"(?:在职)?(?:人员)?(?:编制)?控制率", "控制率"),
+    Wording("budget_initial", r"年初预算(?:数|金额)", "年初预算数"),
+    Wording(
+        "budget_adjusted",
+        r"全年预算(?:数|金额)|调整(?:后的?)?(?:全年)?预算(?:数|金额)",
+        "全年预算数",
+    ),
+    Wording(
+        "spending_total", r"全年(?:实际)?执行(?:数|金额)|全年(?:实际)?支出(?:数|金额)", "全年执行数"
+    ),
+    Wording("execution_rate", r"(?:预算|资金)?执行率", "执行率"),
+    Wording("carryover_total", r"(?:年末)?(?:结转(?:和|及)?结余)(?:资金|总额|数)?", "结转结余"),
+)
+BASIC_COUNTS = frozenset({"staff_authorized", "staff_actual"})
+BASIC_RATES = frozenset({"staff_rate", "execution_rate"})
+
+# Row labels of the basic-data table's grids: their value is this year's 决算 column.
+BASIC_ROWS: tuple[Wording, ...] = (
+    Wording("sangong_total", r"[“\"‘']?三公[”\"’']?经费(?:合计|支出|总额)?", "三公经费"),
+    Wording(
+        "sangong_vehicle",
+        r"公务用车(?:购置(?:和|及|与)?(?:运行)?(?:维护|维修)?|运行(?:维护|维修)?)?(?:费|经费)"
+        r"|公务用车购置及运行(?:维护)?费",
+        "公务用车购置及运行维护费",
+    ),
+    Wording(
+        "sangong_abroad",
+        r"因公出国[（(]?境[）)]?(?:费|经费)|因公出国(?:费|经费)|出国(?:[（(]境[）)])?经费",
+        "因公出国（境）费",
+    ),
+    Wording("sangong_reception", r"公务接待(?:费|经费)?", "公务接待费"),
+    Wording("meeting", r"会议费", "会议费"),
+    Wording("training", r"培训费", "培训费"),
+    Wording("spending_basic", r"基本支出", "基本支出"),
+    Wording("spending_project", r"项目支出", "项目支出"),
+    Wording("spending_personnel", r"人员经费", "人员经费"),
+    Wording("spending_public", r"(?:日常)?公用经费", "公用经费"),
+    Wording("carryover_total", r"结转结余|结转和结余|年末结转和结余", "结转结余"),
+)
+
+# The 部门决算 tables: the rows read from this year's 决算 (or only) amount column. 收入总计 and
+# 支出总计 (with the carry-overs) are the tables' rows too, and are read as nothing.
+FINAL_ROWS: tuple[Wording, ...] = (
+    Wording("income_total", r"本年收入(?:合计)?", "本年收入合计"),
+    Wording("spending_total", r"本年支出(?:合计)?", "本年支出合计"),
+    Wording("spending_basic", r"基本支出", "基本支出"),
+    Wording("spending_project", r"项目支出", "项目支出"),
+    Wording("carryover_total", r"年末结转和结余", "年末结转和结余"),
+    Wording("by_columns", r"合\s*计", "合计"),
+)
+# The 合计 row of 收入决算表 / 支出决算表, read by its columns.
+FINAL_FIELD_COLUMNS: tuple[Wording, ...] = (
+    Wording("income_total", r"本年收入合计|收入合计", "本年收入合计"),
+    Wording("spending_total", r"本年支出合计|支出合计", "本年支出合计"),
+    Wording("spending_basic", r"基本支出", "基本支出"),
+    Wording("spending_project", r"项目支出", "项目支出"),
+)
+# The "三公"经费 table written as rows (合计 / 因公出国（境）费 / …) under 预算数 · 决算数.
+SANGONG_ROWS: tuple[Wording, ...] = (
+    Wording("sangong_total", r"合\s*计|[“\"‘']?三公[”\"’']?经费(?:合计|支出)?", "合计"),
+    *(w for w in BASIC_ROWS if w.kind.startswith("sangong_") and w.kind != "sangong_total"),
+)
+# The data tables, known by a title on a short line of its own.
+DATA_TITLES: tuple[FormTitle, ...] = (
+    FormTitle("basic_data", BASIC_DATA_TITLE, "部门整体支出绩效评价基础数据表"),
+    FormTitle("final_accounts", FINAL_ACCOUNTS_TITLE, "部门决算表"),
+)
+EMPTY_TABLE = r"空表"
+"""A table without data says so (空表说明): it is read as nothing."""

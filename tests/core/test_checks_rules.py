@@ -135,6 +135,7 @@ def test_every_check_has_a_firing_case():
             "other_unit_named",
             "excellent_rate_mismatch",
             "total_mismatch",
+            "control_rate_mismatch",  # tests/core/test_forms_data_tables.py
         }
         | set(FORM_CHECKS)
     )  # the form checks fire in tests/core/test_forms_checks.py
