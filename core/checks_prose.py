@@ -174,6 +174,8 @@ def _total_before(text: str, at: int, marker: str) -> Quantity | None:
         while k > 0 and text[k - 1] in " \t":
             k -= 1
     if k == 0 or text[k - 1] not in _UNIT_ENDS:
+        if marker == "其中" and k > 0 and _is_hanzi(text[k - 1]):
+            return _count_first_total(text, k)
         return None  # no quantity ends here (the common case: 由/即/包括 in a sentence)
     candidates = list(find_numbers(text, max(0, k - 30), k))
     for number in reversed(candidates):
@@ -186,6 +188,47 @@ def _total_before(text: str, at: int, marker: str) -> Quantity | None:
             return None
         return total
     return None
+
+
+def _is_hanzi(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _count_first_total(text: str, k: int) -> Quantity | None:
+    """ "28个行政村，其中…": a count, then a short label of the thing counted, ending at `k`."""
+    numbers = list(find_numbers(text, max(0, k - 16), k))
+    total = quantity(text, numbers[-1]) if numbers else None
+    if total is None or total.unit in _MEASURED or total.unit == "万元":
+        return None
+    label = _label_after(text, total.end, k)
+    return total if label and total.end + len(label) == k else None
+
+
+_COUNT_LABEL_STOP_RE = re.compile(r"[、，,；;。：:\n（()）]")
+
+
+def _label_after(text: str, start: int, limit: int) -> str:
+    """The short label of a count written before it ("21个内设机构" → 内设机构): Chinese
+    characters only, up to the next separator, and no words of a change or progress."""
+    stop = _COUNT_LABEL_STOP_RE.search(text, start, min(limit, start + 12))
+    label = text[start : stop.start() if stop is not None else min(limit, start + 12)]
+    if not 0 < len(label) <= 10 or not all(_is_hanzi(ch) for ch in label):
+        return ""
+    if stop is None and start + len(label) < limit:
+        return ""  # longer than a label
+    if label.endswith("等"):
+        label = label[:-1]  # "…、7个非贫困村等": the 等 ends the list, not the label
+    return "" if _NOT_A_LIST_RE.search(label) else label
+
+
+def _total_head(text: str, total: Quantity, at: int) -> str:
+    """The last character of the total's label: the thing counted ("下设机构20个" → 构,
+    "28个行政村" → 村)."""
+    after = text[total.end : at].rstrip("，,：: \t（(")
+    if after and all(_is_hanzi(ch) for ch in after):
+        return after[-1]
+    before = text[_statement_start(text, total.start) : total.start].rstrip(_FILLER)
+    return before[-1] if before and _is_hanzi(before[-1]) else ""
 
 
 def _visible(text: str, start: int, end: int) -> str:
@@ -229,6 +272,15 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
     spans = [(_statement_start(text, total.start), total.end)]
     certain = True
     pos, separator, suffix = start, "", ""
+    # "28个行政村，其中21个A村，7个B村": counts before their labels, each label naming a kind
+    # of the thing the total counts (its last character); None until the first part says.
+    leading: bool | None = None
+    labelled = total.end < marker.start() and _is_hanzi(text[total.end])
+    total_leads = labelled and text[marker.start() - 1] not in _OPEN_BRACKETS
+    if labelled:  # the total's span takes its label: "28个行政村"
+        label_end = total.end + len(text[total.end : marker.start()].rstrip("，,：: \t（("))
+        spans[0] = (spans[0][0], label_end)
+    head = _total_head(text, total, marker.start()) if total.unit != "万元" else ""
     for number in find_numbers(text, start, limit):
         depth = _depth_change(text, start, number.start)
         if depth < 0:
@@ -247,11 +299,22 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         joiner = _JOINERS_RE.search(gap) if parts else None
         if not doubtful and parts and joiner is None:
             doubtful = True  # two amounts with nothing between them
+        label = ""
+        if not doubtful and part is not None and leading is not False:
+            label = _label_after(text, part.end, limit) if head else ""
+            if leading is None:
+                leading = bool(label) and not gap.strip(_FILLER)
+                if total_leads and not leading:
+                    return None  # "28个村，其中…" is read only with counts leading their labels
+            if leading and (not label or label[-1] != head):
+                if not parts:
+                    return None
+                doubtful = True  # "21个村通硬化路": not a kind of the thing counted
         if not doubtful and parts and not closed:
             sep = "，" if joiner is not None and joiner.group() in "，," else "、"
             if separator and sep != separator:
                 break  # "甲3.4公里、乙1.9公里，新修水渠5.2公里": a new clause
-            if sep == "，" and (not suffix or _label_suffix(gap) != suffix):
+            if sep == "，" and not leading and (not suffix or _label_suffix(gap) != suffix):
                 break  # comma-separated items name things of one kind (…村, …村)
             separator = sep
         if doubtful:
@@ -266,11 +329,15 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         if word == "即" and parts and "加" not in gap:
             return None
         parts.append(part)
-        spans.append((_label_start(text, pos, number.start), part.end))
-        pos = part.end
+        if leading:
+            spans.append((part.start, part.end + len(label)))
+            pos = part.end + len(label)
+        else:
+            spans.append((_label_start(text, pos, number.start), part.end))
+            pos = part.end
     if len(parts) < 2:
         return None
-    tail = _visible(text, parts[-1].end, limit)
+    tail = _visible(text, pos if leading else parts[-1].end, limit)
     open_ended = tail.lstrip(" \t").startswith("等")
     if word in ("包括", "包含"):
         count = _COUNT_CLOSING_RE.match(tail)
