@@ -380,7 +380,8 @@ def _word_against_rate(ctx: Context, stated: _RateStated) -> Issue | None:
     before = _clause_bounds(text, own[0] - 1, begin, finish) if own[0] > begin else own
     after = _clause_bounds(text, own[1] + 1, begin, finish) if own[1] < finish else own
     window = (before[0], after[1])
-    if "\t" in text[window[0] : window[1]]:
+    cells = text[window[0] : window[1]]
+    if "\t" in cells or "|" in cells or "   " in cells:
         return None  # a flattened table row: its cells are no sentence
     percents = [n for n in find_numbers(text, *window) if n.kind == "percent"]
     if len(percents) != 1:
