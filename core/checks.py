@@ -12,7 +12,14 @@ from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
-from core import checks_forms, checks_prose, checks_rates, checks_sums, checks_text
+from core import (
+    checks_forms,
+    checks_prose,
+    checks_rates,
+    checks_sums,
+    checks_text,
+    checks_wording,
+)
 from core.check_context import (
     SEVERITIES,
     Check,
@@ -291,6 +298,15 @@ CHECKS: tuple[Check, ...] = (
         checks_prose.change_words,
     ),
     Check(
+        "change_amount_mismatch",
+        "增减额与两年数字不符",
+        "Stated change does not match both years' figures",
+        "error",
+        "{arithmetic}，而文中称“{said}”",
+        "{arithmetic}, but the text says \u201c{said}\u201d",
+        checks_wording.change_amounts,
+    ),
+    Check(
         "comparison_word_mismatch",
         "比较表述与数字不符",
         "Comparison word contradicts the figures",
@@ -298,6 +314,33 @@ CHECKS: tuple[Check, ...] = (
         "文中称“{word}”，而{figures}",
         "The text says \u201c{word}\u201d, but {figures}",
         checks_prose.comparison_words,
+    ),
+    Check(
+        "completion_rate_mismatch",
+        "完成预算比例与金额不符",
+        "Completion rate does not match its amounts",
+        "error",
+        "文中称“{said}”，而{formula} = {computed}%",
+        "The text says \u201c{said}\u201d, but {formula} = {computed}%",
+        checks_wording.completion_rates,
+    ),
+    Check(
+        "completion_of_zero_budget",
+        "预算为0的完成率",
+        "Completion rate of a zero budget",
+        "warning",
+        "{label}为0，完成率无意义：“{said}”",
+        "The {label} is 0: a completion rate means nothing (\u201c{said}\u201d)",
+        checks_wording.completion_of_zero_budget,
+    ),
+    Check(
+        "completion_word_mismatch",
+        "完成表述与完成率不符",
+        "Completion word contradicts the rate",
+        "error",
+        "文中称“{word}”，而“{rate}”",
+        "The text says \u201c{word}\u201d, but \u201c{rate}\u201d",
+        checks_wording.completion_words,
     ),
     Check(
         "zero_against_spent",

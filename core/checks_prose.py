@@ -14,7 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from core.arithmetic import change_statements, half_unit, number_tolerance, one_digit_edit
+from core.arithmetic import (
+    HUNDRED,
+    change_statements,
+    half_unit,
+    number_tolerance,
+    one_digit_edit,
+)
 from core.check_context import Context, Issue, num
 from core.numbers import Number, find_numbers
 from core.rules import SUM_RELATIONS
@@ -84,7 +90,7 @@ def quantity(text: str, number: Number) -> Quantity | None:
 
 # Where a list of parts starts. 由 and 即 start one only with their closing words (构成, 加).
 _MARKER_RE = re.compile(r"其中|由|分为|分成|包括|包含|即")
-_CLAUSE_END_RE = re.compile(r"[。；;！!？?\n]")
+CLAUSE_END_RE = re.compile(r"[。；;！!？?\n]")
 # The last character of every quantity: of a money unit, of a measure.
 _UNIT_ENDS = frozenset("元万里米顷次户人名个项家座所处条间台辆套吨株棵头只场批册件篇栋口眼盏班床张")
 _CLOSE_BRACKETS = "）)"
@@ -174,6 +180,8 @@ def _total_before(text: str, at: int, marker: str) -> Quantity | None:
         while k > 0 and text[k - 1] in " \t":
             k -= 1
     if k == 0 or text[k - 1] not in _UNIT_ENDS:
+        if marker == "其中" and k > 0 and _is_hanzi(text[k - 1]):
+            return _count_first_total(text, k)
         return None  # no quantity ends here (the common case: 由/即/包括 in a sentence)
     candidates = list(find_numbers(text, max(0, k - 30), k))
     for number in reversed(candidates):
@@ -186,6 +194,47 @@ def _total_before(text: str, at: int, marker: str) -> Quantity | None:
             return None
         return total
     return None
+
+
+def _is_hanzi(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _count_first_total(text: str, k: int) -> Quantity | None:
+    """ "28个行政村，其中…": a count, then a short label of the thing counted, ending at `k`."""
+    numbers = list(find_numbers(text, max(0, k - 16), k))
+    total = quantity(text, numbers[-1]) if numbers else None
+    if total is None or total.unit in _MEASURED or total.unit == "万元":
+        return None
+    label = _label_after(text, total.end, k)
+    return total if label and total.end + len(label) == k else None
+
+
+_COUNT_LABEL_STOP_RE = re.compile(r"[、，,；;。：:\n（()）]")
+
+
+def _label_after(text: str, start: int, limit: int) -> str:
+    """The short label of a count written before it ("21个内设机构" → 内设机构): Chinese
+    characters only, up to the next separator, and no words of a change or progress."""
+    stop = _COUNT_LABEL_STOP_RE.search(text, start, min(limit, start + 12))
+    label = text[start : stop.start() if stop is not None else min(limit, start + 12)]
+    if not 0 < len(label) <= 10 or not all(_is_hanzi(ch) for ch in label):
+        return ""
+    if stop is None and start + len(label) < limit:
+        return ""  # longer than a label
+    if label.endswith("等"):
+        label = label[:-1]  # "…、7个非贫困村等": the 等 ends the list, not the label
+    return "" if _NOT_A_LIST_RE.search(label) else label
+
+
+def _total_head(text: str, total: Quantity, at: int) -> str:
+    """The last character of the total's label: the thing counted ("下设机构20个" → 构,
+    "28个行政村" → 村)."""
+    after = text[total.end : at].rstrip("，,：: \t（(")
+    if after and all(_is_hanzi(ch) for ch in after):
+        return after[-1]
+    before = text[_statement_start(text, total.start) : total.start].rstrip(_FILLER)
+    return before[-1] if before and _is_hanzi(before[-1]) else ""
 
 
 def _visible(text: str, start: int, end: int) -> str:
@@ -214,7 +263,7 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         return None
     total = before
     start = marker.end()
-    clause_end = _CLAUSE_END_RE.search(text, start, start + 300)
+    clause_end = CLAUSE_END_RE.search(text, start, start + 300)
     limit = clause_end.start() if clause_end is not None else min(len(text), start + 300)
     closed = word in ("分为", "分成")
     if word == "由":
@@ -229,6 +278,15 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
     spans = [(_statement_start(text, total.start), total.end)]
     certain = True
     pos, separator, suffix = start, "", ""
+    # "28个行政村，其中21个A村，7个B村": counts before their labels, each label naming a kind
+    # of the thing the total counts (its last character); None until the first part says.
+    leading: bool | None = None
+    labelled = total.end < marker.start() and _is_hanzi(text[total.end])
+    total_leads = labelled and text[marker.start() - 1] not in _OPEN_BRACKETS
+    if labelled:  # the total's span takes its label: "28个行政村"
+        label_end = total.end + len(text[total.end : marker.start()].rstrip("，,：: \t（("))
+        spans[0] = (spans[0][0], label_end)
+    head = _total_head(text, total, marker.start()) if total.unit != "万元" else ""
     for number in find_numbers(text, start, limit):
         depth = _depth_change(text, start, number.start)
         if depth < 0:
@@ -247,11 +305,22 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         joiner = _JOINERS_RE.search(gap) if parts else None
         if not doubtful and parts and joiner is None:
             doubtful = True  # two amounts with nothing between them
+        label = ""
+        if not doubtful and part is not None and leading is not False:
+            label = _label_after(text, part.end, limit) if head else ""
+            if leading is None:
+                leading = bool(label) and not gap.strip(_FILLER)
+                if total_leads and not leading:
+                    return None  # "28个村，其中…" is read only with counts leading their labels
+            if leading and (not label or label[-1] != head):
+                if not parts:
+                    return None
+                doubtful = True  # "21个村通硬化路": not a kind of the thing counted
         if not doubtful and parts and not closed:
             sep = "，" if joiner is not None and joiner.group() in "，," else "、"
             if separator and sep != separator:
                 break  # "甲3.4公里、乙1.9公里，新修水渠5.2公里": a new clause
-            if sep == "，" and (not suffix or _label_suffix(gap) != suffix):
+            if sep == "，" and not leading and (not suffix or _label_suffix(gap) != suffix):
                 break  # comma-separated items name things of one kind (…村, …村)
             separator = sep
         if doubtful:
@@ -266,11 +335,15 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         if word == "即" and parts and "加" not in gap:
             return None
         parts.append(part)
-        spans.append((_label_start(text, pos, number.start), part.end))
-        pos = part.end
+        if leading:
+            spans.append((part.start, part.end + len(label)))
+            pos = part.end + len(label)
+        else:
+            spans.append((_label_start(text, pos, number.start), part.end))
+            pos = part.end
     if len(parts) < 2:
         return None
-    tail = _visible(text, parts[-1].end, limit)
+    tail = _visible(text, pos if leading else parts[-1].end, limit)
     open_ended = tail.lstrip(" \t").startswith("等")
     if word in ("包括", "包含"):
         count = _COUNT_CLOSING_RE.match(tail)
@@ -577,14 +650,14 @@ _FROM_TO_RE = re.compile(r"(?:由|从)(?:上年度?的?|去年的?)?[ \t]{0,2}")
 _FROM_TO_VERB_RE = re.compile(rf"[ \t]{{0,2}}(?P<dir>{_DIRECTION})(?:了)?(?:到|至|为)[ \t]{{0,2}}")
 
 
-def _direction(word: str) -> int:
+def direction(word: str) -> int:
     """+1 up, -1 down, 0 level."""
     if word in _LEVEL_WORDS:
         return 0
     return 1 if word in _UP_WORDS else -1
 
 
-def _quantity_at(text: str, at: int) -> Quantity | None:
+def quantity_at(text: str, at: int) -> Quantity | None:
     """The quantity whose number starts exactly at `at`."""
     number = next(iter(find_numbers(text, at, min(len(text), at + 30))), None)
     if number is None or number.start != at:
@@ -592,7 +665,7 @@ def _quantity_at(text: str, at: int) -> Quantity | None:
     return quantity(text, number)
 
 
-def _quantity_ending(text: str, at: int) -> Quantity | None:
+def quantity_ending(text: str, at: int) -> Quantity | None:
     """The quantity ending at `at` (punctuation and blanks between allowed)."""
     k = at
     while k > 0 and at - k < 3 and text[k - 1] in "，, \t":
@@ -603,53 +676,61 @@ def _quantity_ending(text: str, at: int) -> Quantity | None:
     return None
 
 
-class _Versus(NamedTuple):
+class Versus(NamedTuple):
     current: Quantity
     previous: Quantity
     word: str
     word_span: tuple[int, int]
     certain: bool
+    after: int
+    """Where a stated change would follow ("…增加|7.60万元"); -1: none can."""
 
 
-def _versus_statements(text: str) -> Iterator[_Versus]:
+@lru_cache(maxsize=4)
+def versus_statements(text: str) -> tuple[Versus, ...]:
+    """Every statement of this year's and last year's figures with a change word."""
+    return tuple(_find_versus(text))
+
+
+def _find_versus(text: str) -> Iterator[Versus]:
     for anchor in _VERSUS_LAST_YEAR_RE.finditer(text):
-        previous = _quantity_at(text, anchor.end())
+        previous = quantity_at(text, anchor.end())
         if previous is None:
             continue
-        current = _quantity_ending(text, anchor.start())
+        current = quantity_ending(text, anchor.start())
         if current is None or current.unit != previous.unit:
             continue
         word = _AFTER_PREVIOUS_RE.match(text, previous.end)
         if word is None or text[word.start("dir") - 2 : word.start("dir")] == "基本":
             continue  # 基本持平: level within a margin the text does not give
-        yield _Versus(current, previous, word.group("dir"), word.span("dir"), True)
+        yield Versus(current, previous, word.group("dir"), word.span("dir"), True, word.end())
     for anchor in _LAST_YEAR_BESIDE_RE.finditer(text):
-        previous = _quantity_at(text, anchor.end())
+        previous = quantity_at(text, anchor.end())
         if previous is None:
             continue
-        current = _quantity_ending(text, anchor.start())
+        current = quantity_ending(text, anchor.start())
         if current is None or current.unit != previous.unit:
             continue
         word = _NEXT_CLAUSE_WORD_RE.match(text, previous.end)
         if word is not None:
-            yield _Versus(current, previous, word.group("dir"), word.span("dir"), True)
+            yield Versus(current, previous, word.group("dir"), word.span("dir"), True, word.end())
             continue
-        found = _CLAUSE_END_RE.search(text, previous.end)
+        found = CLAUSE_END_RE.search(text, previous.end)
         end = found.start() if found is not None else len(text)
         reason = _REASON_RE.search(text, previous.end, end)
         if reason is not None:
-            yield _Versus(current, previous, reason.group("dir"), reason.span("dir"), False)
+            yield Versus(current, previous, reason.group("dir"), reason.span("dir"), False, -1)
     for anchor in _FROM_TO_RE.finditer(text):
-        previous = _quantity_at(text, anchor.end())
+        previous = quantity_at(text, anchor.end())
         if previous is None:
             continue
         verb = _FROM_TO_VERB_RE.match(text, previous.end)
         if verb is None:
             continue
-        current = _quantity_at(text, verb.end())
+        current = quantity_at(text, verb.end())
         if current is None or current.unit != previous.unit:
             continue
-        yield _Versus(current, previous, verb.group("dir"), verb.span("dir"), True)
+        yield Versus(current, previous, verb.group("dir"), verb.span("dir"), True, current.end)
 
 
 def change_words(ctx: Context) -> Iterator[Issue]:
@@ -657,11 +738,11 @@ def change_words(ctx: Context) -> Iterator[Issue]:
     change statement whose amount and rate words disagree ("减少2万元，增长5%")."""
     text = ctx.text
     zh = ctx.config.lang == "zh"
-    for found in _versus_statements(text):
+    for found in versus_statements(text):
         cur, prev = found.current, found.previous
         tolerance = cur.tolerance + prev.tolerance + ctx.slack
         difference = cur.value - prev.value
-        said = _direction(found.word)
+        said = direction(found.word)
         actual = 0 if abs(difference) <= tolerance else (1 if difference > 0 else -1)
         if said == actual or (said != 0 and actual == 0):
             continue  # equal within rounding: a small change may hide in it
@@ -718,26 +799,26 @@ def _rate_word_conflicts(text: str, zh: bool) -> Iterator[Issue]:
 
 # ---- 决算数大于/小于/等于预算数, 超额完成 ------------------------------------------------------
 
-_COMPARISON_RE = re.compile(
+COMPARISON_RE = re.compile(
     r"决算数?(?:数)?(?P<word>大于|小于|等于|高于|低于|超过|少于|多于|超出)"
     r"(?P<which>年初|调整后?的?|全年)?预算数?"
 )
 _GREATER = ("大于", "高于", "超过", "多于", "超出")
 _LESS = ("小于", "低于", "少于")
-_BUDGET_RE = re.compile(
+BUDGET_RE = re.compile(
     r"(?:(?P<which>年初|调整后?的?|全年)|(?<![共金营]))预算(?:数|金额|资金)?(?:为|是|共计)?"
     r"[ \t]{0,2}"
 )
-_FINAL_RE = re.compile(r"(?:支出)?决算(?:数|金额)?(?:为|是|共计)?[ \t]{0,2}")
+FINAL_RE = re.compile(r"(?:支出)?决算(?:数|金额)?(?:为|是|共计)?[ \t]{0,2}")
 
 
-def _labelled(
+def labelled(
     pattern: re.Pattern[str], text: str, start: int, end: int
 ) -> list[tuple[str, Quantity]]:
     """(which, quantity) for every "LABEL X unit" of `pattern` in text[start:end]."""
     found = []
     for match in pattern.finditer(text, start, end):
-        amount = _quantity_at(text, match.end())
+        amount = quantity_at(text, match.end())
         if amount is not None and amount.end <= end:
             which = match.groupdict().get("which") or ""
             found.append((which[:2], amount))
@@ -754,6 +835,95 @@ def _contradicts(word: str, final: Quantity, budget: Quantity, slack: Decimal) -
     return abs(difference) > tolerance
 
 
+# "完成年初预算的80.42%", "为预算的116.9%": a completion rate, of the kind of 预算 named.
+COMPLETION_RE = re.compile(
+    r"(?:完成|为|占|达到?)(?P<which>年初|调整后?的?|全年)?预算数?的[ \t]{0,2}"
+)
+_APPROXIMATE_AFTER = ("左右", "余", "多", "以上", "以下", "上下")
+
+
+class Completion(NamedTuple):
+    """ "完成年初预算的Z%" with the 决算 and the 预算 stated before it in its item."""
+
+    which: str
+    """年初, 调整, 全年, or "" for a bare 预算."""
+    rate: Number
+    start: int
+    """Offset of the words (完成…)."""
+    finals: tuple[Quantity, ...]
+    budgets: tuple[Quantity, ...]
+    """The 预算 of the kind named (any, for a bare 预算)."""
+
+
+@lru_cache(maxsize=4)
+def completions(text: str) -> tuple[Completion, ...]:
+    """Every "完成（年初）预算的Z%" of the text, each with what its item states before it (back to
+    the line's start, the previous completion or comparison words, 300 characters at most)."""
+    if "预算的" not in text:
+        return ()
+    stops = [m.end() for m in COMPARISON_RE.finditer(text)]
+    found = []
+    previous_end = 0
+    for match in COMPLETION_RE.finditer(text):
+        number = next(iter(find_numbers(text, match.end(), min(len(text), match.end() + 16))), None)
+        if number is None or number.start != match.end() or number.kind != "percent":
+            continue
+        if text.startswith(_APPROXIMATE_AFTER, number.end):
+            continue
+        start = max(
+            previous_end,
+            text.rfind("\n", 0, match.start()) + 1,
+            match.start() - 300,
+            max((e for e in stops if e <= match.start()), default=0),
+        )
+        previous_end = number.end
+        which = (match.group("which") or "")[:2]
+        budgets = labelled(BUDGET_RE, text, start, match.start())
+        named = [q for w, q in budgets if w == which] if which else [q for _, q in budgets]
+        finals = [q for _, q in labelled(FINAL_RE, text, start, match.start())]
+        found.append(Completion(which, number, match.start(), tuple(finals), tuple(named)))
+    return tuple(found)
+
+
+def _rate_contradicts(word: str, rate: Number) -> bool:
+    tolerance = 2 * half_unit(rate.decimals)
+    if word in _GREATER:
+        return rate.value < HUNDRED - tolerance
+    if word in _LESS:
+        return rate.value > HUNDRED + tolerance
+    return abs(rate.value - HUNDRED) > tolerance
+
+
+def _completion_against_word(text: str, match: re.Match[str], start: int, zh: bool) -> Issue | None:
+    """ "完成年初预算的80.42%。决算数大于预算数": the rate alone says which is larger, when its
+    item states no amounts to judge the words by."""
+    which = (match.group("which") or "")[:2]
+    stated = [
+        c
+        for c in completions(text)
+        if start <= c.start < match.start() and (not which or not c.which or c.which == which)
+    ]
+    if len(stated) != 1 or not _rate_contradicts(match.group("word"), stated[0].rate):
+        return None
+    rate = stated[0].rate
+    said = text[stated[0].start : rate.end]
+    return Issue(
+        subject=f"compare@{match.start()}",
+        params={
+            "word": match.group(),
+            "figures": f"同项称“{said}”" if zh else f"the same item says \u201c{said}\u201d",
+        },
+        reported=rate.value,
+        computed=HUNDRED,
+        tolerance=2 * half_unit(rate.decimals),
+        spans=((stated[0].start, rate.end), match.span()),
+        # a bare 预算数 is the 预算 the item names, when it names no other kind
+        severity=None
+        if which == stated[0].which or (not which and "调整" not in text[start : match.start()])
+        else "warning",
+    )
+
+
 def comparison_words(ctx: Context) -> Iterator[Issue]:
     """ "决算数大于预算数的主要原因…" beside a 决算 and a 预算 that say otherwise: the
     paragraph before the words, back to the previous such words, states the 决算 and the 预算
@@ -763,14 +933,17 @@ def comparison_words(ctx: Context) -> Iterator[Issue]:
     text = ctx.text
     zh = ctx.config.lang == "zh"
     previous_end = 0
-    for match in _COMPARISON_RE.finditer(text):
+    for match in COMPARISON_RE.finditer(text):
         start = max(previous_end, text.rfind("\n", 0, match.start()) + 1, match.start() - 300)
         previous_end = match.end()
-        finals = [q for _, q in _labelled(_FINAL_RE, text, start, match.start())]
-        budgets = _labelled(_BUDGET_RE, text, start, match.start())
+        finals = [q for _, q in labelled(FINAL_RE, text, start, match.start())]
+        budgets = labelled(BUDGET_RE, text, start, match.start())
         which = (match.group("which") or "")[:2]
         named = [q for w, q in budgets if w == which] if which else [q for _, q in budgets]
         if not finals or not named:
+            by_rate = _completion_against_word(text, match, start, zh)
+            if by_rate is not None:
+                yield by_rate
             continue
         final = finals[-1]
         word = match.group("word")
@@ -832,7 +1005,7 @@ def zero_against_spent(ctx: Context) -> Iterator[Issue]:
         if end < len(text) and text[end].isdigit():
             continue
         sentence_start = max(text.rfind(ch, 0, zero.start()) for ch in "。；;\n!?！？") + 1
-        found = _CLAUSE_END_RE.search(text, zero.end())
+        found = CLAUSE_END_RE.search(text, zero.end())
         sentence_end = found.start() if found is not None else len(text)
         kind = _kind(zero.group("label"))
         for claim in _SPENT_CLAIM_RE.finditer(text, sentence_start, sentence_end):

@@ -126,10 +126,12 @@ def test_check(text, check, fires):
 
 def test_every_check_has_a_firing_case():
     from tests.core.test_checks_prose import PROSE_CASES
+    from tests.core.test_checks_wording import CASES as WORDING_CASES
 
     tested = (
         {c[2] for c in CASES if c[3]}
         | {c[2] for c in PROSE_CASES if c[3]}
+        | {c[2] for c in WORDING_CASES if c[3]}
         | {
             "copied_text",
             "other_unit_named",
