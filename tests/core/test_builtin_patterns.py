@@ -105,8 +105,11 @@ def collect() -> dict[str, tuple[str, int, bool]]:
             dotted = dotted.removesuffix("__init__").rstrip(".")
         module = importlib.import_module(f"core.{dotted}" if dotted else "core")
         short = dotted or "core"
+        own = path.read_text(encoding="utf-8")
         for name, value in vars(module).items():
-            anchored = bool(_methods(name, sources)) and _methods(name, sources) <= _ANCHORED
+            # A private name is used in its own module only (two modules may both have one).
+            used = _methods(name, own if name.startswith("_") else sources)
+            anchored = bool(used) and used <= _ANCHORED
             for i, pattern in enumerate(_walk(value)):
                 key = f"{short}.{name}[{i}]" if i else f"{short}.{name}"
                 found.setdefault(pattern.pattern, (key, pattern.flags, anchored))
