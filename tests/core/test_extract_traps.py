@@ -179,3 +179,21 @@ def test_no_project_without_a_named_project_and_its_amount(text):
 def test_one_project_spent_in_full(tail, want):
     text = "乡村道路养护奖补资金项目支出绩效评价自评报告\n一、项目概况\n" + tail
     assert _figures(text).get("spending_total") == want
+
+
+def _sum_findings(text: str) -> list[str]:
+    from core.checks import run_checks
+
+    ex = extract(Report(path=Path("r.txt"), sha256="", text=text, kind="txt"))
+    return [f.severity for f in run_checks(ex) if f.check == "sum_mismatch"]
+
+
+def test_a_total_from_a_form_against_parts_from_prose_is_a_warning():
+    from tests.core.data_tables_texts import in_report, summary_table
+
+    # 本年支出合计 1,230万元 in the 决算 总表 (all funds); the prose's parts (财政拨款 only) differ.
+    prose = "\n财政拨款支出中，基本支出700.00万元，项目支出400.00万元。\n"
+    assert _sum_findings(in_report(summary_table()) + prose) == ["warning"]
+    # The same three figures all in prose: the report contradicts itself, an error.
+    all_prose = in_report("本年支出合计1,230.00万元，其中基本支出700.00万元，项目支出400.00万元。")
+    assert _sum_findings(all_prose) == ["error"]
