@@ -215,6 +215,10 @@ def _written(run: Run, write: Callable[[], None]) -> bool:
         why = "未能写入" if run.lang == "zh" else "cannot write"
         _warn(f"{exc.path}: {why} ({exc.why})")
         return False
+    finally:
+        # Closed here, not whenever the garbage collector gets to it: a cache left open may be
+        # checkpointed in the middle of the next command that opens it.
+        run.loader.cache.close()
     return True
 
 
