@@ -22,7 +22,7 @@ from core.arithmetic import (
     one_digit_edit,
 )
 from core.check_context import Context, Issue, num
-from core.numbers import Number, find_numbers
+from core.numbers import Number, find_numbers, parse_chinese_numeral
 from core.rules import SUM_RELATIONS
 
 # ---- quantities: a number with its unit, as a part or a total can be ---------------------
@@ -100,18 +100,6 @@ _COUNT_CLOSING_RE = re.compile(
     r"[ \t]{0,2}(?:等[ \t]{0,2})?(?:共)?(?P<n>[两二三四五六七八九十]|[2-9])"
     r"(?:个|大)?(?:部分|方面|块)"
 )
-_CN_COUNT = {
-    "两": 2,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
 # Words in the text between two parts that make the next number something other than a part:
 # a comparison, a change, a share, a standard, progress.
 _NOT_A_LIST_RE = re.compile(
@@ -350,7 +338,7 @@ def _parts_list(text: str, marker: re.Match[str]) -> PartsList | None:
         if count is not None:
             closed = True
             n = count.group("n")
-            stated = _CN_COUNT.get(n) or int(n)
+            stated = parse_chinese_numeral(n) or int(n)
             certain = certain and stated == len(parts)
     if word == "即" and not closed:
         closed = True
