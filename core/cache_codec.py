@@ -36,14 +36,15 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_cir
 
 
 def to_bytes(data: Json) -> bytes:
-    """Compact JSON, UTF-8."""
-    return _ENCODER.encode(data).encode()
+    """Compact JSON in UTF-8; a lone surrogate (a file name that is not UTF-8, as Python holds
+    it) is kept as such."""
+    return _ENCODER.encode(data).encode("utf-8", "surrogatepass")
 
 
 def from_bytes(blob: bytes, decode: Callable[[Json], T]) -> T:
     """The value `decode` reads out of stored bytes; `Damaged` when they are anything else."""
     try:
-        return decode(json.loads(blob))
+        return decode(json.loads(blob.decode("utf-8", "surrogatepass")))
     except Damaged:
         raise
     except (ValueError, TypeError, RecursionError, ArithmeticError, MemoryError) as exc:
