@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -57,6 +58,13 @@ CREATE TABLE IF NOT EXISTS unit_groups (
     folder TEXT PRIMARY KEY, names TEXT NOT NULL, groups BLOB NOT NULL
 );
 """
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_digest(value: object) -> bool:
+    return type(value) is str and _DIGEST.fullmatch(value) is not None
 
 
 def default_cache_dir() -> Path:
@@ -175,7 +183,14 @@ class ResultCache:
         rows: list[tuple[str, int, int, str]] = []
         with self._guarded():
             rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
-        return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+        known: dict[str, tuple[int, int, str]] = {}
+        for path, size, mtime, sha in rows:
+            # SQLite stores whatever it is given: a row of other types is hashed again.
+            if type(size) is int and type(mtime) is int and _is_digest(sha):
+                known[path] = (size, mtime, sha)
+            else:
+                self.note_problem("a damaged entry was refused (a file's digest)")
+        return known
 
     def remember_digests(self, files: Iterable[tuple[str, int, int, str]]) -> None:
         """Record (path, size, mtime_ns, sha256) of files just hashed."""

@@ -44,12 +44,15 @@ def to_bytes(data: Json) -> bytes:
 def from_bytes(blob: bytes, decode: Callable[[Json], T]) -> T:
     """The value `decode` reads out of stored bytes; `Damaged` when they are anything else."""
     try:
-        return decode(json.loads(blob.decode("utf-8", "surrogatepass")))
+        data = json.loads(blob.decode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError, MemoryError):  # not UTF-8, not JSON, nested too deep
+        raise Damaged("not JSON") from None
+    try:
+        return decode(data)
     except Damaged:
         raise
     except (ValueError, TypeError, RecursionError, ArithmeticError, MemoryError) as exc:
-        # ValueError covers bad JSON and bad UTF-8 (JSONDecodeError, UnicodeDecodeError).
-        raise Damaged(f"{type(exc).__name__}: {exc}") from None
+        raise Damaged(f"{type(exc).__name__}: {exc}"[:100]) from None
 
 
 # ---- checked reading of JSON values ------------------------------------------------------
