@@ -228,3 +228,21 @@ def test_a_cache_of_pickles_is_dropped_unread(tmp_path: Path, batch: Path, marke
     assert _everything(again) == expected
     assert again.loader.cache.problem is None  # nothing was read to be refused
     assert not marker.exists()
+
+
+def test_no_module_of_the_program_unpickles() -> None:
+    """Nothing the program reads (the cache above all) goes through pickle or its kin."""
+    import ast
+
+    banned = {"pickle", "_pickle", "marshal", "shelve", "dill", "cloudpickle", "jsonpickle"}
+    found = []
+    for source in [*(ROOT / "core").rglob("*.py"), *(ROOT / "tui").rglob("*.py")]:
+        for node in ast.walk(ast.parse(source.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            found += [f"{source.name}: {n}" for n in names if n.split(".")[0] in banned]
+    assert found == []
