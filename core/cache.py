@@ -4,6 +4,9 @@ One SQLite file in the user's cache directory. A report is known by the sha256 o
 a stat index (path, size, mtime) spares hashing files that have not changed since last time.
 Results are stored under a version that changes with the code of the core and with every
 setting that changes what extraction and the checks produce, so a stale result is never used.
+Entries are plain data (core/cache_codec.py), never code: a cache folder another account can
+write gives at worst wrong results, and anything that is not an entry this code writes is
+refused as damaged.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import functools
 import hashlib
 import json
 import os
-import pickle
+import re
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,8 +30,9 @@ import core
 CACHE_ENV = "JIXIAO_CACHE_DIR"
 CACHE_FILE = "results.sqlite"
 
-SCHEMA_VERSION = 2
-"""Kept as SQLite's user_version; a cache file of another layout is emptied and laid out anew."""
+SCHEMA_VERSION = 3
+"""Kept as SQLite's user_version; a cache file of another layout is emptied and laid out anew
+(layout 2 held pickles: such a file is dropped unread)."""
 
 _TABLES = ("meta", "files", "results", "summaries", "batch_results", "unit_groups")
 _SCHEMA = """
@@ -54,6 +58,13 @@ CREATE TABLE IF NOT EXISTS unit_groups (
     folder TEXT PRIMARY KEY, names TEXT NOT NULL, groups BLOB NOT NULL
 );
 """
+
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _is_digest(value: object) -> bool:
+    return type(value) is str and _DIGEST.fullmatch(value) is not None
 
 
 def default_cache_dir() -> Path:
@@ -157,8 +168,13 @@ class ResultCache:
             with self._lock:
                 yield
         except (sqlite3.Error, OSError) as exc:
-            if self.problem is None:
-                self.problem = str(exc)
+            self.note_problem(str(exc))
+
+    def note_problem(self, problem: str) -> None:
+        """Record a problem met with the cache (a damaged entry refused by its reader); only
+        the first is kept."""
+        if self.problem is None:
+            self.problem = problem
 
     # The stat index: which files are unchanged since their digest was taken.
 
@@ -167,7 +183,14 @@ class ResultCache:
         rows: list[tuple[str, int, int, str]] = []
         with self._guarded():
             rows = self._db.execute("SELECT path, size, mtime_ns, sha256 FROM files").fetchall()
-        return {path: (size, mtime, sha) for path, size, mtime, sha in rows}
+        known: dict[str, tuple[int, int, str]] = {}
+        for path, size, mtime, sha in rows:
+            # SQLite stores whatever it is given: a row of other types is hashed again.
+            if type(size) is int and type(mtime) is int and _is_digest(sha):
+                known[path] = (size, mtime, sha)
+            else:
+                self.note_problem("a damaged entry was refused (a file's digest)")
+        return known
 
     def remember_digests(self, files: Iterable[tuple[str, int, int, str]]) -> None:
         """Record (path, size, mtime_ns, sha256) of files just hashed."""
@@ -177,7 +200,7 @@ class ResultCache:
     # One report's own results (extraction and the checks on it alone).
 
     def summaries(self, version: str, digests: Iterable[str]) -> dict[str, bytes]:
-        """sha256 → pickled summary, for the digests whose results are stored."""
+        """sha256 → encoded summary, for the digests whose results are stored."""
         wanted = set(digests)
         found: dict[str, bytes] = {}
         with self._guarded():
@@ -190,7 +213,7 @@ class ResultCache:
         return found
 
     def entry(self, version: str, digest: str) -> bytes | None:
-        """The pickled entry stored for a digest, or None."""
+        """The encoded entry stored for a digest, or None."""
         row = None
         with self._guarded():
             row = self._db.execute(
@@ -199,7 +222,7 @@ class ResultCache:
         return None if row is None else bytes(row[0])
 
     def store(self, version: str, results: Iterable[tuple[str, bytes, bytes]]) -> None:
-        """Store (sha256, pickled summary, pickled entry) results."""
+        """Store (sha256, encoded summary, encoded entry) results."""
         rows = list(results)
         with self._guarded(), self._db:
             self._db.executemany(
@@ -214,7 +237,7 @@ class ResultCache:
     # Results of the cross-report checks, which depend on the whole batch.
 
     def batch_results(self, folder: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
-        """position → (pickled summary, pickled findings) stored for a folder's batch version."""
+        """position → (encoded summary, encoded findings) stored for a folder's batch version."""
         rows: list[tuple[int, bytes, bytes]] = []
         with self._guarded():
             rows = self._db.execute(
@@ -240,7 +263,7 @@ class ResultCache:
     # A folder's reports grouped by unit, which depends on names and years only.
 
     def unit_groups(self, folder: str, names: str) -> bytes | None:
-        """The pickled groups stored for a folder whose names and years digest to `names`."""
+        """The encoded groups stored for a folder whose names and years digest to `names`."""
         row = None
         with self._guarded():
             row = self._db.execute(
@@ -253,12 +276,3 @@ class ResultCache:
             self._db.execute(
                 "INSERT OR REPLACE INTO unit_groups VALUES (?, ?, ?)", (folder, names, groups)
             )
-
-
-def dumps(value: object) -> bytes:
-    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def loads(data: bytes) -> Any:
-    """Unpickle data this module stored (the cache is the user's own file)."""
-    return pickle.loads(data)

@@ -23,10 +23,26 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from core.batch import Entry, load_entry
-from core.cache import ResultCache, batch_version, dumps, loads, results_version
+from core.cache import ResultCache, batch_version, results_version
+from core.cache_codec import (
+    Damaged,
+    Json,
+    decode_entry,
+    decode_findings,
+    decode_unit_groups,
+    encode_entry,
+    encode_findings,
+    encode_unit_groups,
+    fields,
+    from_bytes,
+    integer,
+    optional,
+    string,
+    to_bytes,
+)
 from core.check_context import CheckConfig
 from core.checks import add_cross_report_findings
 from core.copying import index_batch
@@ -40,6 +56,8 @@ POOL_FROM = 48
 costs more than it saves."""
 CHUNK = 16
 """Reports handed to a worker at a time."""
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,23 @@ class Summary:
             entry.count("error"),
             entry.count("warning"),
             entry.error,
+        )
+
+    def encoded(self) -> bytes:
+        return to_bytes(
+            [self.sha256, self.unit, self.year, self.errors, self.warnings, self.problem]
+        )
+
+    @classmethod
+    def decode(cls, data: Json) -> Summary:
+        sha, unit, year, errors, warnings, problem = fields(data, 6)
+        return cls(
+            string(sha),
+            optional(unit, string),
+            optional(year, integer),
+            integer(errors),
+            integer(warnings),
+            optional(problem, string),
         )
 
 
@@ -92,6 +127,8 @@ class BatchLoader:
     """Each path's real path, when known (`FoundFiles.real_paths`): the stat index's key."""
     _uncached: dict[int, Entry] = field(default_factory=dict)
     _batch_findings: dict[int, bytes] = field(default_factory=dict)
+    _batch: tuple[str, str] = ("", "")
+    """The folder and the version the cross-report results were stored under."""
 
     def __post_init__(self) -> None:
         self.version = results_version(self.rules, self.checks)
@@ -109,10 +146,12 @@ class BatchLoader:
         missing: list[int] = []
         for i in order:
             key = keys[i]
-            if key is not None and key in stored:
-                yield i, self._summary(i, loads(stored[key]))
-            else:
+            blob = stored.get(key) if key is not None else None
+            summary = None if blob is None else self._decoded(blob, Summary.decode)
+            if summary is None:
                 missing.append(i)
+            else:
+                yield i, self._summary(i, summary)
         yield from self._read(missing)
 
     def entry(self, index: int) -> Entry:
@@ -123,12 +162,32 @@ class BatchLoader:
         else:
             key = self._result_key(index)
             blob = self.cache.entry(self.version, key) if key else None
-            if blob is None:
+            cached = None if blob is None else self._decoded(blob, decode_entry)
+            if cached is None:
                 entry = load_entry(self.paths[index], rules=self.rules, checks=self.checks)
+                if blob is not None and key:  # a damaged entry: put a sound one in its place
+                    self.cache.store(
+                        self.version, [(key, Summary.of(entry).encoded(), _encoded(entry))]
+                    )
             else:
-                entry = _at_path(loads(blob), self.paths[index])
+                entry = _at_path(cached, self.paths[index])
         batch = self._batch_findings.get(index)
-        return entry if batch is None else replace(entry, findings=loads(batch))
+        if batch is None:
+            return entry
+        findings = self._decoded(batch, decode_findings)
+        if findings is None:  # damaged: the cross-report checks run again
+            self._check_batch(*self._batch)
+            findings = from_bytes(self._batch_findings[index], decode_findings)
+        return replace(entry, findings=findings)
+
+    def _decoded(self, blob: bytes, decode: Callable[[Json], T]) -> T | None:
+        """What the cache held, or None (and the problem noted) when it is not an entry this
+        code writes: a damaged file, or one planted by whoever else can write the folder."""
+        try:
+            return from_bytes(blob, decode)
+        except Damaged as exc:
+            self.cache.note_problem(f"a damaged entry was refused ({exc})")
+            return None
 
     def _hash(self, order: Sequence[int]) -> None:
         known = self.cache.known_digests()
@@ -181,11 +240,11 @@ class BatchLoader:
                 self.digests[i] = digest
                 pending.append((_result_key(digest, self.paths[i]), summary, entry))
             else:  # could not be read at all: nothing to key it by
-                self._uncached[i] = loads(entry)
+                self._uncached[i] = from_bytes(entry, decode_entry)
             if len(pending) >= 256:
                 self.cache.store(self.version, pending)
                 pending = []
-            yield i, self._summary(i, loads(summary))
+            yield i, self._summary(i, from_bytes(summary, Summary.decode))
         self.cache.store(self.version, pending)
 
     def _result_key(self, index: int) -> str | None:
@@ -211,29 +270,43 @@ class BatchLoader:
         cached for the batch as it is)."""
         key = str(folder.resolve())
         batch = batch_version(self.version, (k or "" for k in self._result_keys()))
+        self._batch = (key, batch)
         stored = self.cache.batch_results(key, batch)
-        if len(stored) != len(self.paths):
+        summaries: dict[int, Summary] = {}
+        if set(stored) == set(range(len(self.paths))):
+            for i, (summary, _) in stored.items():
+                decoded = self._decoded(summary, Summary.decode)
+                if decoded is None:
+                    break
+                summaries[i] = decoded
+        if len(summaries) != len(self.paths):
             stored = self._check_batch(key, batch)
-        for i, (summary, findings) in sorted(stored.items()):
-            self._batch_findings[i] = findings
-            yield i, self._summary(i, loads(summary))
+            summaries = {i: from_bytes(s, Summary.decode) for i, (s, _) in stored.items()}
+        self._batch_findings = {i: findings for i, (_, findings) in stored.items()}
+        for i in sorted(summaries):
+            yield i, self._summary(i, summaries[i])
 
     def _check_batch(self, key: str, batch: str) -> dict[int, tuple[bytes, bytes]]:
-        uncached = {i: dumps(e) for i, e in self._uncached.items()}
+        """Run the cross-report checks, store their results and keep their findings."""
+        uncached = {i: _encoded(e) for i, e in self._uncached.items()}
         keys = self._result_keys()
         paths = [str(p) for p in self.paths]
         checks = _portable(self.checks)
         args = (self.cache.path, self.version, keys, paths, uncached, self.rules, checks)
         if len(self.paths) < POOL_FROM or self.workers < 2:
-            results = _check_batch(*args)
+            results, problem = _check_batch(*args)
         else:
             try:
                 with _pool(1, None, ()) as pool:
-                    results = pool.submit(_check_batch, *args).result()
+                    results, problem = pool.submit(_check_batch, *args).result()
             except (BrokenProcessPool, OSError, RuntimeError, ValueError):
-                results = _check_batch(*args)  # no worker process here: in this one
+                results, problem = _check_batch(*args)  # no worker process here: in this one
+        if problem is not None:
+            self.cache.note_problem(problem)
         self.cache.store_batch(key, batch, results)
-        return {pos: (summary, findings) for pos, summary, findings in results}
+        stored = {pos: (summary, findings) for pos, summary, findings in results}
+        self._batch_findings = {i: findings for i, (_, findings) in stored.items()}
+        return stored
 
     # Units across the years
 
@@ -251,9 +324,13 @@ class BatchLoader:
         key = str(folder.resolve())
         digest = hashlib.sha256(repr((threshold, names)).encode()).hexdigest()
         stored = self.cache.unit_groups(key, digest)
-        if stored is not None:
-            groups: list[tuple[str, list[int]]] = loads(stored)
+        groups = None if stored is None else self._decoded(stored, decode_unit_groups)
+        if groups is not None and all(
+            0 <= i < len(self.paths) for _, members in groups for i in members
+        ):
             return groups
+        if groups is not None:
+            self.cache.note_problem("a damaged entry was refused (a unit group out of range)")
         if len(names) < POOL_FROM or self.workers < 2:
             groups = _unit_groups(names, threshold)
         else:
@@ -262,7 +339,7 @@ class BatchLoader:
                     groups = pool.submit(_unit_groups, names, threshold).result()
             except (BrokenProcessPool, OSError, RuntimeError, ValueError):
                 groups = _unit_groups(names, threshold)
-        self.cache.store_unit_groups(key, digest, dumps(groups))
+        self.cache.store_unit_groups(key, digest, to_bytes(encode_unit_groups(groups)))
         return groups
 
 
@@ -290,11 +367,11 @@ def _start_worker(rules: tuple[FieldRule, ...], checks: CheckConfig) -> None:
 
 
 def _read_one(path: str) -> tuple[str, bytes, bytes]:
-    """Read, extract and check one report: (sha256, pickled summary, pickled entry)."""
+    """Read, extract and check one report: (sha256, encoded summary, encoded entry)."""
     assert _settings is not None
     rules, checks = _settings
     entry = load_entry(Path(path), rules=rules, checks=checks)
-    return entry.extraction.report.sha256, dumps(Summary.of(entry)), dumps(entry)
+    return entry.extraction.report.sha256, Summary.of(entry).encoded(), _encoded(entry)
 
 
 def _check_batch(
@@ -305,18 +382,24 @@ def _check_batch(
     uncached: dict[int, bytes],
     rules: tuple[FieldRule, ...],
     checks: CheckConfig,
-) -> list[tuple[int, bytes, bytes]]:
+) -> tuple[list[tuple[int, bytes, bytes]], str | None]:
     """Every report's findings with the cross-report checks: two passes over the cache, one
-    report in memory at a time (a report the cache could not keep is read again)."""
+    report in memory at a time (a report the cache could not keep, or kept damaged, is read
+    again); and the problem met with the cache, if any."""
     cache = ResultCache(cache_path)
 
     def entries() -> Iterator[Entry]:
         for i, key in enumerate(keys):
             blob = uncached.get(i) or (cache.entry(version, key) if key else None)
-            if blob is None:
-                yield load_entry(Path(paths[i]), rules=rules, checks=checks)
-            else:
-                yield loads(blob)
+            entry = None
+            if blob is not None:
+                try:
+                    entry = from_bytes(blob, decode_entry)
+                except Damaged as exc:
+                    cache.note_problem(f"a damaged entry was refused ({exc})")
+            if entry is None:
+                entry = load_entry(Path(paths[i]), rules=rules, checks=checks)
+            yield entry
 
     index = index_batch(
         ((e.extraction.unit, e.extraction.report.text) for e in entries()),
@@ -328,9 +411,10 @@ def _check_batch(
             entry.extraction, entry.findings, config=checks, batch=index, position=position
         )
         entry = Entry(entry.extraction, tuple(findings))
-        results.append((position, dumps(Summary.of(entry)), dumps(entry.findings)))
+        findings_blob = to_bytes(encode_findings(entry.findings))
+        results.append((position, Summary.of(entry).encoded(), findings_blob))
     cache.close()
-    return results
+    return results, cache.problem
 
 
 def _unit_groups(
@@ -397,6 +481,10 @@ def _portable(checks: CheckConfig) -> CheckConfig:
     """The settings in a form that can be sent to another process (read-only mapping views
     cannot be pickled)."""
     return replace(checks, severity=dict(checks.severity), tolerance=dict(checks.tolerance))
+
+
+def _encoded(entry: Entry) -> bytes:
+    return to_bytes(encode_entry(entry))
 
 
 def _sha256(path: Path) -> str:
