@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from core.output import field_label
 from core.review import ANNOTATION_STATUSES, REPORT_STATUSES, Annotation, ReportState, label
+from core.review_log import LOG_FOLDER
 from core.review_store import (
     INDEX_NAME,
     REPORTS_DIR,
@@ -47,25 +48,27 @@ class MergeResult:
     """Where the logs disagree, by report."""
 
 
-def merge_logs(logs: Sequence[LogContents]) -> MergeResult:
-    """Combine logs: reports are paired by sha256, else by path; every annotation is kept (the
-    latest edit of one that several logs share); a report's status is the latest one set."""
-    groups: list[list[ReportState]] = []
-    by_sha: dict[str, list[ReportState]] = {}
+def merge_logs(
+    logs: Sequence[LogContents], *, gone: Callable[[str], bool] | None = None
+) -> MergeResult:
+    """Combine logs: a report is its path in the batch (the same bytes at two paths are two
+    reports); every annotation is kept (the latest edit of one that several logs share); a
+    report's status is the latest one set. One path with different content in two logs is one
+    report, with a "source" conflict.
+
+    A report moved or renamed is followed: a path that `gone` says is no longer in the batch is
+    paired with the one live path holding the same bytes (never with two: that is a copy).
+    `gone` defaults to `gone_from_batch(logs)`; without a batch nothing is taken as moved."""
+    if gone is None:
+        gone = gone_from_batch(logs)
     by_path: dict[str, list[ReportState]] = {}
     for log in logs:
         for state in log.reports:
-            group = (state.sha256 and by_sha.get(state.sha256)) or by_path.get(state.path)
-            if group is None:
-                group = []
-                groups.append(group)
-            group.append(state)
-            if state.sha256:
-                by_sha.setdefault(state.sha256, group)
-            by_path.setdefault(state.path, group)
+            by_path.setdefault(state.path, []).append(state)
+    groups = _follow_moves(by_path, gone)
     reports, conflicts, keys = [], [], set()
-    for group in groups:
-        merged, found = _merge_group(group)
+    for path, group in groups.items():
+        merged, found = _merge_group(path, group)
         # Two logs may have used one key for different files (one renamed, one new).
         key, n = merged.key, 2
         while key in keys:
@@ -78,8 +81,43 @@ def merge_logs(logs: Sequence[LogContents]) -> MergeResult:
     return MergeResult(tuple(reports), tuple(conflicts))
 
 
-def _merge_group(group: list[ReportState]) -> tuple[ReportState, list[Conflict]]:
-    base = max(group, key=_last_activity)
+def _follow_moves(
+    by_path: dict[str, list[ReportState]], gone: Callable[[str], bool]
+) -> dict[str, list[ReportState]]:
+    """The groups by path, each path gone from the batch folded into the one live path that
+    holds the same bytes."""
+    live: dict[str, set[str]] = {}
+    for path, group in by_path.items():
+        if not gone(path):
+            for state in group:
+                if state.sha256:
+                    live.setdefault(state.sha256, set()).add(path)
+    groups = {path: list(group) for path, group in by_path.items()}
+    for path, group in by_path.items():
+        if not gone(path):
+            continue
+        targets = set().union(*(live.get(s.sha256, set()) for s in group if s.sha256))
+        if len(targets) == 1:
+            (target,) = targets
+            groups[target].extend(groups.pop(path))
+    return groups
+
+
+def gone_from_batch(logs: Sequence[LogContents]) -> Callable[[str], bool]:
+    """Whether a report's path is missing from the batch the logs are kept in
+    (`<batch>/.jixiao/<reviewer>`); always False when no log is kept in a batch."""
+    batches = sorted({log.folder.parent.parent for log in logs if _in_batch(log.folder)})
+    if not batches:
+        return lambda path: False
+    return lambda path: not any((batch / path).exists() for batch in batches)
+
+
+def _in_batch(folder: Path) -> bool:
+    return folder.parent.name == LOG_FOLDER and folder.parent.parent.is_dir()
+
+
+def _merge_group(path: str, group: list[ReportState]) -> tuple[ReportState, list[Conflict]]:
+    base = replace(max(group, key=_last_activity), path=path)
     conflicts = []
     if len({s.sha256 for s in group}) > 1:
         sides = sorted({(_who(s), s.sha256[:12]) for s in group})
