@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import glob
+import os
+import secrets
+import shutil
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -13,12 +19,16 @@ from core.review_log import LOG_FOLDER
 from core.review_store import (
     INDEX_NAME,
     REPORTS_DIR,
+    TEMP_MAX_AGE,
+    TEMP_SUFFIX,
     LogContents,
     ReviewLogError,
     dump_index,
     dump_report,
-    write_atomic,
 )
+
+if sys.platform != "win32":
+    import fcntl
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -163,18 +173,189 @@ def _who(state: ReportState) -> str:
     return ", ".join(authors)
 
 
-def write_log(folder: Path, reviewer: str, reports: Sequence[ReportState], *, at: datetime) -> None:
-    """Write a complete log into a new folder (the result of a merge); refuses an existing log."""
-    if (folder / INDEX_NAME).exists():
-        raise ReviewLogError(folder, "a review log is already here; choose another", code="exists")
+MERGE_TEMP_INFIX = ".merge-"
+"""A merge writes `<parent>/.<name>.merge-<random>.tmp/log/` and renames `log` to `<name>`."""
+_LOCK_NAME = "lock"
+_LOG_NAME = "log"
+
+
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "exists": (
+        "这里已有一份审阅记录，合并不会覆盖它；请用 -o 指定一个新的或空的文件夹。",
+        "a review log is already here; choose another folder",
+    ),
+    "leftover": (
+        "有 reports/ 但没有 review.toml，不是完整的审阅记录（可能是旧版 jixiao 中断的合并留下"
+        "的），合并不读也不写它；请检查后删除该文件夹，或用 -o 指定一个新的或空的文件夹。",
+        "holds reports/ but no review.toml: not a complete review log (what an interrupted "
+        "merge of an older jixiao left); check it and delete the folder, or choose a new or "
+        "empty one",
+    ),
+    "not_empty": (
+        "文件夹不是空的{found}，也不是审阅记录；合并只写入新的或空的文件夹，请用 -o 指定另一个"
+        "文件夹。",
+        "not empty and not a review log{found}; a merge writes only into a new or empty folder: "
+        "choose another",
+    ),
+    "not_a_folder": (
+        "这是一个文件，不是文件夹；请用 -o 指定一个新的或空的文件夹。",
+        "a file, not a folder; choose a new or empty folder",
+    ),
+}
+"""Why a merge does not write into a folder, and what to do (Chinese, English)."""
+
+
+class MergeTargetError(ReviewLogError):
+    """An output folder a merge does not write into. `code`: "exists" (it holds a log),
+    "leftover" (reports/ without review.toml: an interrupted merge of an older jixiao),
+    "not_empty" (something else), "not_a_folder" (a file)."""
+
+    def __init__(self, folder: Path, code: str, found: Sequence[str] = ()) -> None:
+        self.found = tuple(found)
+        super().__init__(folder, self._text(_REFUSALS[code][1], "en"), code=code)
+
+    def message(self, lang: str = "zh") -> str:
+        """The refusal in the user's language, naming the folder and what to do."""
+        zh, en = _REFUSALS[self.code]
+        sep = "：" if lang == "zh" else ": "
+        return f"{self.file}{sep}{self._text(zh if lang == 'zh' else en, lang)}"
+
+    def _text(self, template: str, lang: str) -> str:
+        if not self.found:
+            return template.format(found="")
+        names = "、".join(self.found) if lang == "zh" else ", ".join(self.found)
+        return template.format(found=f"（有 {names}）" if lang == "zh" else f" (holds {names})")
+
+
+def check_target(folder: Path) -> None:
+    """Refuse an output folder that is not new or empty, before any work is done."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if not folder.is_dir():
+        raise MergeTargetError(folder, "not_a_folder")
     try:
-        (folder / REPORTS_DIR).mkdir(parents=True, exist_ok=True)
-        for state in reports:
-            write_atomic(folder / REPORTS_DIR / f"{state.key}.toml", dump_report(state))
-        # The index last: a folder without one is not a log, so a failed merge leaves none.
-        write_atomic(folder / INDEX_NAME, dump_index(reviewer, at))
+        names = sorted(p.name for p in folder.iterdir())
     except OSError as exc:
-        raise ReviewLogError(folder, f"cannot write ({exc.strerror})", code="save_failed") from exc
+        raise _write_error(folder, exc) from exc
+    if not names:
+        return
+    if INDEX_NAME in names:
+        raise MergeTargetError(folder, "exists")
+    if REPORTS_DIR in names:
+        raise MergeTargetError(folder, "leftover")
+    shown = [*names[:3], "…"] if len(names) > 3 else names
+    raise MergeTargetError(folder, "not_empty", shown)
+
+
+def write_log(
+    folder: Path, reviewer: str, reports: Sequence[ReportState], *, at: datetime
+) -> list[Path]:
+    """Write a complete log as a new folder (the result of a merge), all at once: it is written
+    into a temporary sibling folder, fsynced, then renamed into place; a folder that is not new
+    or empty is refused (MergeTargetError). A kill at any moment leaves no folder or the whole
+    log, never part of one. Leftovers of killed merges into the same folder are removed first
+    (those of a merge still running are kept); returns the ones removed."""
+    check_target(folder)
+    place = Path(os.path.realpath(folder))
+    work: Path | None = None
+    lock = -1
+    try:
+        place.parent.mkdir(parents=True, exist_ok=True)
+        removed = remove_merge_leftovers(place)
+        work = place.parent / f".{place.name}{MERGE_TEMP_INFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        work.mkdir()
+        lock = os.open(work / _LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o666)
+        _lock(lock)
+        log = work / _LOG_NAME
+        (log / REPORTS_DIR).mkdir(parents=True)
+        for state in reports:
+            _write_new(log / REPORTS_DIR / f"{state.key}.toml", dump_report(state))
+        _write_new(log / INDEX_NAME, dump_index(reviewer, at))
+        for sub in (log / REPORTS_DIR, log, work):
+            _fsync_folder(sub)
+        try:
+            # Over a missing or empty folder only: rename(2) refuses to replace anything else.
+            os.rename(log, place)
+        except OSError:
+            check_target(folder)  # another merge got there first: say what is there now
+            raise
+        _fsync_folder(place.parent)
+    except OSError as exc:
+        raise _write_error(folder, exc) from exc
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+        if lock >= 0:
+            os.close(lock)
+    return removed
+
+
+def remove_merge_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary folders that killed merges into `folder` left beside it; a merge
+    still running holds a lock on its own and keeps it. Returns the folders removed."""
+    removed = []
+    pattern = f".{glob.escape(folder.name)}{MERGE_TEMP_INFIX}*{TEMP_SUFFIX}"
+    for path in sorted(folder.parent.glob(pattern)):
+        if path.is_dir() and not path.is_symlink() and _abandoned(path):
+            shutil.rmtree(path, ignore_errors=True)
+            if not path.exists():
+                removed.append(path)
+    return removed
+
+
+def _abandoned(work: Path) -> bool:
+    lock = work / _LOCK_NAME
+    if sys.platform != "win32" and lock.exists():
+        try:
+            fd = os.open(lock, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a live merge holds it (a killed one's lock went with its process)
+        finally:
+            os.close(fd)
+        return True
+    # Killed before it took its lock, or no locks here: old enough to be no live merge's.
+    try:
+        return time.time() - work.stat().st_mtime > TEMP_MAX_AGE
+    except OSError:
+        return False
+
+
+def _lock(fd: int) -> None:
+    if sys.platform != "win32":
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    # A new file in a folder nobody else writes: no temp file needed, only the fsync.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    # A new entry lives in its folder's table: without this a power cut may forget it.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory handles (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_error(folder: Path, exc: OSError) -> ReviewLogError:
+    return ReviewLogError(
+        folder, f"cannot write ({exc.strerror or exc})", code="save_failed", errno=exc.errno
+    )
 
 
 def describe_conflict(conflict: Conflict, *, lang: str = "zh") -> str:
