@@ -247,21 +247,19 @@ def check_target(folder: Path) -> None:
     raise MergeTargetError(folder, "not_empty", shown)
 
 
-def write_log(
-    folder: Path, reviewer: str, reports: Sequence[ReportState], *, at: datetime
-) -> list[Path]:
+def write_log(folder: Path, reviewer: str, reports: Sequence[ReportState], *, at: datetime) -> None:
     """Write a complete log as a new folder (the result of a merge), all at once: it is written
     into a temporary sibling folder, fsynced, then renamed into place; a folder that is not new
     or empty is refused (MergeTargetError). A kill at any moment leaves no folder or the whole
     log, never part of one. Leftovers of killed merges into the same folder are removed first
-    (those of a merge still running are kept); returns the ones removed."""
+    (`remove_merge_leftovers`)."""
     check_target(folder)
     place = Path(os.path.realpath(folder))
     work: Path | None = None
     lock = -1
     try:
         place.parent.mkdir(parents=True, exist_ok=True)
-        removed = remove_merge_leftovers(place)
+        remove_merge_leftovers(place)
         work = place.parent / f".{place.name}{MERGE_TEMP_INFIX}{secrets.token_hex(4)}{TEMP_SUFFIX}"
         work.mkdir()
         lock = os.open(work / _LOCK_NAME, os.O_WRONLY | os.O_CREAT, 0o666)
@@ -287,15 +285,15 @@ def write_log(
             shutil.rmtree(work, ignore_errors=True)
         if lock >= 0:
             os.close(lock)
-    return removed
 
 
 def remove_merge_leftovers(folder: Path) -> list[Path]:
     """Remove the temporary folders that killed merges into `folder` left beside it; a merge
     still running holds a lock on its own and keeps it. Returns the folders removed."""
     removed = []
-    pattern = f".{glob.escape(folder.name)}{MERGE_TEMP_INFIX}*{TEMP_SUFFIX}"
-    for path in sorted(folder.parent.glob(pattern)):
+    place = Path(os.path.realpath(folder))
+    pattern = f".{glob.escape(place.name)}{MERGE_TEMP_INFIX}*{TEMP_SUFFIX}"
+    for path in sorted(place.parent.glob(pattern)):
         if path.is_dir() and not path.is_symlink() and _abandoned(path):
             shutil.rmtree(path, ignore_errors=True)
             if not path.exists():
@@ -304,24 +302,26 @@ def remove_merge_leftovers(folder: Path) -> list[Path]:
 
 
 def _abandoned(work: Path) -> bool:
-    lock = work / _LOCK_NAME
-    if sys.platform != "win32" and lock.exists():
+    if sys.platform == "win32":  # pragma: no cover - no flock: old enough to be no live merge's
         try:
-            fd = os.open(lock, os.O_RDONLY)
+            return time.time() - work.stat().st_mtime > TEMP_MAX_AGE
         except OSError:
             return False
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return False  # a live merge holds it (a killed one's lock went with its process)
-        finally:
-            os.close(fd)
-        return True
-    # Killed before it took its lock, or no locks here: old enough to be no live merge's.
     try:
-        return time.time() - work.stat().st_mtime > TEMP_MAX_AGE
+        fd = os.open(work / _LOCK_NAME, os.O_RDONLY)
+    except FileNotFoundError:
+        # Killed between making the folder and locking it. (A merge into the same folder
+        # started this very moment would fail cleanly, as two merges into one folder must.)
+        return True
     except OSError:
         return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a live merge holds it; a killed one's lock went with its process
+    finally:
+        os.close(fd)
+    return True
 
 
 def _lock(fd: int) -> None:
