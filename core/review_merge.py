@@ -75,7 +75,7 @@ def merge_logs(
     for log in logs:
         for state in log.reports:
             by_path.setdefault(state.path, []).append(state)
-    groups = _follow_moves(by_path, gone)
+    groups = _follow_moves(logs, by_path, gone)
     reports, conflicts, keys = [], [], set()
     for path, group in groups.items():
         merged, found = _merge_group(path, group)
@@ -92,24 +92,29 @@ def merge_logs(
 
 
 def _follow_moves(
-    by_path: dict[str, list[ReportState]], gone: Callable[[str], bool]
+    logs: Sequence[LogContents],
+    by_path: dict[str, list[ReportState]],
+    gone: Callable[[str], bool],
 ) -> dict[str, list[ReportState]]:
     """The groups by path, each path gone from the batch folded into the one live path that
-    holds the same bytes."""
+    holds the same bytes, unless a log holds both paths (it kept them as two reports: a copy,
+    then the original deleted)."""
+    missing = {path for path in by_path if gone(path)}
     live: dict[str, set[str]] = {}
     for path, group in by_path.items():
-        if not gone(path):
+        if path not in missing:
             for state in group:
                 if state.sha256:
                     live.setdefault(state.sha256, set()).add(path)
+    together = [{s.path for s in log.reports} for log in logs]
     groups = {path: list(group) for path, group in by_path.items()}
-    for path, group in by_path.items():
-        if not gone(path):
-            continue
-        targets = set().union(*(live.get(s.sha256, set()) for s in group if s.sha256))
+    for path in sorted(missing):
+        shas = {s.sha256 for s in by_path[path] if s.sha256}
+        targets = set().union(*(live.get(sha, set()) for sha in shas))
         if len(targets) == 1:
             (target,) = targets
-            groups[target].extend(groups.pop(path))
+            if not any(path in paths and target in paths for paths in together):
+                groups[target].extend(groups.pop(path))
     return groups
 
 

@@ -100,6 +100,19 @@ def test_a_report_moved_away_is_still_followed_but_a_copy_is_not(tmp_path):
     assert sorted(a.note for a in state.annotations) == ["张三的意见", "李四：副本"]
 
 
+def test_a_copy_whose_original_was_deleted_stays_two_reports(tmp_path: Path) -> None:
+    batch = make_batch(tmp_path)
+    log = ReviewLog.open(batch, reviewer="张三", clock=Clock())
+    _decide(log, batch, "a.txt", "done", "原件的意见")
+    shutil.copy(batch / "a.txt", batch / "副本.txt")
+    _decide(log, batch, "副本.txt", "skipped", "副本的意见")
+    (batch / "a.txt").unlink()
+    assert _by_path(merge_logs([read_log(log.folder)]).reports) == {
+        "a.txt": ("done", ["原件的意见"]),
+        "副本.txt": ("skipped", ["副本的意见"]),
+    }, "the log kept them as two reports"
+
+
 def test_a_move_is_not_guessed_without_the_batch(tmp_path):
     batch = make_batch(tmp_path)
     zhang = ReviewLog.open(batch, reviewer="张三", clock=Clock())
