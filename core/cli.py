@@ -281,15 +281,29 @@ def _export(args: argparse.Namespace, config: Config) -> int:
 
 def _merge(args: argparse.Namespace, config: Config) -> int:
     from core.review_log import find_log, local_now
-    from core.review_merge import describe_conflict, merge_logs, write_log
+    from core.review_merge import (
+        MergeTargetError,
+        check_target,
+        describe_conflict,
+        merge_logs,
+        remove_merge_leftovers,
+        write_log,
+    )
     from core.review_store import ReviewLogError, read_log
 
     lang = args.lang or config.lang
+    for path in remove_merge_leftovers(args.output):
+        zh, en = "已删除中断的合并留下的临时文件夹", "removed what a killed merge left"
+        _warn(f"{zh if lang == 'zh' else en}: {path}")
     try:
+        check_target(args.output)  # before reading the logs: a refusal costs nothing
         logs = [read_log(find_log(path)) for path in args.logs]
         result = merge_logs(logs)
         reviewer = "+".join(sorted({log.reviewer for log in logs}))
         write_log(args.output, reviewer, result.reports, at=local_now())
+    except MergeTargetError as exc:
+        _warn(exc.message(lang))
+        return EXIT_SOME_ERRORS
     except ReviewLogError as exc:
         _warn(str(exc))
         return EXIT_SOME_ERRORS

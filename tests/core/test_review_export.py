@@ -250,7 +250,10 @@ def test_merge_command_combines_logs_and_lists_conflicts(log, tmp_path, capsys):
     assert merged.reviewer == "张三+李四"
     assert annotations_frame(merged).height == 7
     assert main(["merge", str(log.folder), "-o", str(out)]) == 1, "never over an existing log"
-    assert "already here" in capsys.readouterr().err
+    assert f"{out}：这里已有一份审阅记录，合并不会覆盖它" in capsys.readouterr().err
+    assert main(["--lang", "en", "merge", str(log.folder), "-o", str(out)]) == 1
+    assert f"{out}: a review log is already here; choose another folder" in capsys.readouterr().err
+    assert read_log(out) == merged
 
 
 def test_a_file_name_with_control_characters_is_never_written_raw(tmp_path, capsys):

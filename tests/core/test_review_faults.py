@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -194,23 +195,32 @@ def test_export_to_a_read_only_place_says_so_and_keeps_the_earlier_export(
             assert _temp_files(out) == []
 
 
-def test_merge_into_a_read_only_place_leaves_no_log(
-    batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("op", "err"), [("open", errno.EROFS), ("write", errno.ENOSPC), ("fsync", errno.EIO)]
+)
+def test_merge_into_a_failing_place_leaves_no_log(
+    batch: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    op: str,
+    err: int,
 ) -> None:
     log = ReviewLog.open(batch, reviewer="张三", clock=Clock())
     key = log.report_state(report(batch)).key
     log.add(key, _note(log, 1))
     target = batch.parent / "merged"
     target.mkdir()
-    faults = Faults(monkeypatch, target)
-    faults.arm("open", errno.EROFS)
+    # The merge is written beside its folder and renamed into place: the place is the parent.
+    faults = Faults(monkeypatch, target.parent)
+    faults.arm(op, err)
     code = main(["merge", str(log.folder), "-o", str(target)])
     FAULTS_INJECTED.append(faults.injected)
     monkeypatch.undo()
-    assert code == 1
+    assert code == 1 and faults.injected >= 1
     message = capsys.readouterr().err
-    assert str(target) in message and "Read-only file system" in message
-    assert not (target / "review.toml").exists()
+    assert str(target) in message and os.strerror(err) in message, message
+    assert list(target.iterdir()) == [], "the empty folder is left as it was"
+    assert [p.name for p in target.parent.iterdir() if p.name.startswith(".")] == []
     assert main(["merge", str(log.folder), "-o", str(target)]) == 0
     assert _saved_notes(target) == ["第1条"]
 
