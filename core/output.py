@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.cleaning import clean_text
 from core.models import Extraction, FigureValue
-from core.problems import problem_text
+from core.problems import problem_text, translate
 from core.rules import RULES_BY_KEY
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def listing_lines(ex: Extraction, *, lang: str = "zh", width: int = 120) -> list
     if ex.report.encoding:
         head += f"  [{ex.report.encoding}]"
     out = [head]
-    out.extend(f"  ! {w}" for w in ex.report.warnings)
+    out.extend(f"  ! {translate(w, lang)}" for w in ex.report.warnings)
     if not ex.figures and not ex.projects:
         out.append(f"  ! {NO_FIGURES[lang]}")
     for f in ex.figures:

@@ -89,6 +89,25 @@ PROBLEMS: dict[str, str] = {
         "第 {page} 页的字形无法映射为文字（需要文字识别 OCR）"
     ),
     "encoding uncertain: read as {encoding} ({how})": "编码不能确定：按 {encoding} 读取（{how}）",
+    # (the longest of these first: the shorter ones' last field would take in its tail)
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), read as {other} where they fit it, else shown as \ufffd": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行）：能按 {other} 读取的已按 {other} 读取，其余显示为 \ufffd"
+    ),
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), read as {other}": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行），已按 {other} 读取"
+    ),
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), shown as \ufffd": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行），显示为 \ufffd"
+    ),
+    "{count} NUL bytes (lines {lines}) were dropped": (
+        "文本中夹有 {count} 个空字符（NUL，第 {lines} 行），已删除"
+    ),
     # Reading notes of a poor copy (core.poor_copy)
     "poor copy: pinyin glosses in the text (預(yù)算) were ignored": (
         "文本为转载劣质副本：字后夹注的拼音（如 預(yù)算）已忽略"
