@@ -10,6 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from core.cleaning import inert_name
 from core.models import Report
 
 PROBLEMS: dict[str, str] = {
@@ -153,11 +154,12 @@ def problem_text(report: Report, lang: str) -> str | None:
 
 
 def problem_of(path: Path, error: str | None, lang: str) -> str | None:
-    """`problem_text` for a report known by its path and its error (`Report.error`)."""
+    """`problem_text` for a report known by its path and its error (`Report.error`); the path
+    shown on one line (`inert_name`)."""
     if error is None:
         return None
     prefix = f"{path}: "
     if not error.startswith(prefix):
         return translate(error, lang)
     separator = ": " if lang == "en" else "："
-    return f"{path}{separator}{translate(error[len(prefix) :], lang)}"
+    return f"{inert_name(str(path))}{separator}{translate(error[len(prefix) :], lang)}"

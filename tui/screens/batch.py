@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
 from tui.notices import cache_failed
@@ -219,7 +219,7 @@ class BatchScreen(Screen[None]):
             Text(str(row.warnings or ""), style="yellow"),
             status,
             Text(str(row.annotations or "")),
-            Text(inert(row.path)),
+            Text(inert_name(row.path)),
         ]
 
     def _current_index(self) -> int | None:
