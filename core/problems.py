@@ -153,6 +153,14 @@ def problem_text(report: Report, lang: str) -> str | None:
     return problem_of(report.path, report.error, lang)
 
 
+def reason_of(path: Path, error: str | None, lang: str) -> str | None:
+    """Why a report could not be read, in the language asked for, without its file's name (for
+    a listing that shows the name beside it); None when it was read."""
+    if error is None:
+        return None
+    return translate(error.removeprefix(f"{path}: "), lang)
+
+
 def problem_of(path: Path, error: str | None, lang: str) -> str | None:
     """`problem_text` for a report known by its path and its error (`Report.error`); the path
     shown on one line (`inert_name`)."""

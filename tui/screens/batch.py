@@ -80,7 +80,7 @@ class BatchScreen(Screen[None]):
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="batch-filters")
         yield still_input(id="filter", placeholder=t("filter_prompt", self.lang))
-        yield ReportList(self._cells, id="reports")
+        yield ReportList(self._cells, span=self._span, id="reports")
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -207,7 +207,9 @@ class BatchScreen(Screen[None]):
     def _cells(self, row: Row) -> list[Text]:
         lang = self.lang
         if row.problem:
-            unit = Text(f"{t('unreadable', lang)}: {inert(row.problem)}", style="red")
+            # Why, first: the file's name is in its own column.
+            why = inert(row.reason or row.problem)
+            unit = Text(f"{t('unreadable', lang)}: {why}", style="red")
         else:
             unit = Text(row.unit) if row.unit else Text(t("not_stated", lang), style="dim")
         year = "" if row.problem else str(row.year or "—")
@@ -221,6 +223,12 @@ class BatchScreen(Screen[None]):
             Text(str(row.annotations or "")),
             Text(inert_name(row.path)),
         ]
+
+    @staticmethod
+    def _span(row: Row) -> int:
+        """An unreadable report's reason takes every column up to the file's: it has no year,
+        counts, status or decisions to show, and the reason is what the reviewer needs."""
+        return COLUMNS.index("col_file") if row.problem else 1
 
     def _current_index(self) -> int | None:
         row = self.query_one("#reports", ReportList).current
