@@ -88,6 +88,8 @@ class Row:
     """Why the file could not be read."""
     annotations: int = 0
     """How many decisions the reviewer has recorded on it."""
+    reason: str | None = None
+    """Why the file could not be read, without its name (shown beside it in the listing)."""
 
     @cached_property
     def search_text(self) -> str:

@@ -67,6 +67,19 @@ def inert(text: str) -> str:
     return _INVISIBLE.sub("", text.replace("\n", " ").replace("\t", " "))
 
 
+LINE_BREAK_SHOWN = "\u240a"
+"""What a line break in a file name is shown as (␊, SYMBOL FOR LINE FEED): the name stays on its
+line and the break stays visible."""
+_NAME_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def inert_name(name: str) -> str:
+    """A file name (or path) to print on one line: `inert`, with each line break shown as ␊
+    instead of a space, so that a name with a newline neither splits a row nor passes for
+    another name. Every one-line listing of paths shows them this way."""
+    return inert(_NAME_BREAKS.sub(LINE_BREAK_SHOWN, name))
+
+
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet will not run: control characters removed, and a leading
     = + - @ (or tab, CR) made literal with an apostrophe."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.check_context import CheckConfig
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from core.config import DEFAULT_CONFIG_NAME, Config, ConfigError, load_config
 from core.export import EXPORT_FORMATS
 from core.extract import extract
@@ -213,7 +213,7 @@ def _written(run: Run, write: Callable[[], None]) -> bool:
     except OutputError as exc:
         run.progress.clear()
         why = "未能写入" if run.lang == "zh" else "cannot write"
-        _warn(f"{exc.path}: {why} ({exc.why})")
+        _warn(f"{inert_name(str(exc.path))}: {why} ({exc.why})")
         return False
     finally:
         # Closed here, not whenever the garbage collector gets to it: a cache left open may be
@@ -382,8 +382,8 @@ def _tell_skipped(skipped: Sequence[tuple[Path, str]], lang: str) -> None:
     count = len(others) > LISTED_NON_REPORTS
     for path, reason in skipped:
         if not (count and reason.startswith(_NOT_A_REPORT)):
-            why = translate(reason, lang)
-            _warn(f"已跳过 {path}：{why}" if lang == "zh" else f"skipped {path}: {why}")
+            why, name = translate(reason, lang), inert_name(str(path))
+            _warn(f"已跳过 {name}：{why}" if lang == "zh" else f"skipped {name}: {why}")
     if count:
         suffixes = Counter(path.suffix.lower() or "-" for path in others).most_common()
         listed = ", ".join(f"{suffix} {n}" for suffix, n in suffixes[:5])

@@ -15,6 +15,7 @@ from typing import TextIO
 from core import findings_output as found_out
 from core import output as out
 from core.batch import Entry
+from core.cleaning import inert_name
 from core.export import write_xlsx
 from core.loading import BatchLoader
 from core.output_file import about, replacing, write_pieces
@@ -112,7 +113,10 @@ class Run:
         separator = "：" if self.lang == "zh" else ": "
         for warning in ex.warnings:
             said = translate(warning, self.lang)  # reading notes do not name the file: add it
-            self.warn(said if warning.startswith(path) else f"{path}{separator}{said}")
+            if said.startswith(path):  # the file shown on one line, as everywhere
+                self.warn(inert_name(path) + said[len(path) :])
+            else:
+                self.warn(f"{inert_name(path)}{separator}{said}")
         if ex.report.error:
             self.unreadable.append(problem_text(ex.report, self.lang) or "")
         self.severities.update(f.severity for f in entry.findings)

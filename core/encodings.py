@@ -1,8 +1,10 @@
-"""Decoding the bytes of text reports: BOM, BOM-less UTF-16, strict UTF-8, strict GB18030."""
+"""Decoding the bytes of text reports: BOM, BOM-less UTF-16, strict UTF-8, strict GB18030, then
+the encoding almost all of the bytes fit, the few that do not read region by region."""
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -23,6 +25,28 @@ _SAMPLE = 65536
 _NOT_CONTROL = bytes(b for b in range(256) if b >= 0x20 and b != 0x7F) + b"\t\n\r\x0c\x1b"
 """Bytes that occur in real text files (ESC for coloured terminal output): all but C0 and DEL."""
 
+STRAY_NULS = 8
+"""NUL bytes a text file may hold by accident (a stray byte from an editor or a copy) and still
+be text: up to this many, or one in STRAY_NUL_SPACING bytes, whichever allows more (and never
+more than one byte in 20). Binary files hold NULs by the hundred."""
+STRAY_NUL_SPACING = 1000
+
+_ASCII = bytes(range(0x80))
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+"""Bytes a codec could not decode, as the "surrogateescape" error handler leaves them."""
+
+UTF8_MAJORITY = 0.9
+"""Least share of the non-ASCII bytes that must be valid UTF-8 to read a file that is not
+strictly UTF-8 as UTF-8, region by region (GB18030 reports fit UTF-8 in about a third)."""
+GB18030_MAJORITY = 0.99
+"""The same for GB18030: UTF-8 text mostly fits GB18030 by accident, so few bytes may not."""
+GB18030_UTF8_MISFITS = 0.5
+"""... and it is read so only when this share of its non-ASCII bytes at least does not fit
+UTF-8 (GB18030 reports fit UTF-8 in about a third of them by accident; UTF-8 text in all): a
+file with UTF-8 paragraphs is not GB18030 text with a few bad bytes."""
+ALL_BYTES_MAJORITY = 0.99
+"""Either way, a file of which this share of all bytes fits is read in that encoding."""
+
 
 @dataclass(frozen=True)
 class DecodedText:
@@ -35,6 +59,21 @@ class DecodedText:
     """How the encoding was decided, in plain words ("BOM", "strict UTF-8", …)."""
     uncertain: bool = False
     """True when another encoding could have fitted as well, or bytes had to be replaced."""
+    misfits: tuple[Misfit, ...] = ()
+    """The regions of bytes that did not fit `encoding`, when the file was read by the majority
+    (each read on its own: another encoding where it fits, else U+FFFD)."""
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """A region of bytes that does not fit the encoding the rest of a file is read in."""
+
+    line: int
+    """The line it is on (1-based, lines as the display text counts them)."""
+    size: int
+    """Its length in bytes."""
+    read_as: str | None
+    """The encoding it was read in instead ("gb18030", "utf-8"), or None: shown as U+FFFD."""
 
 
 def _strict(data: bytes, codec: str) -> str | None:
@@ -103,8 +142,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return codec
 
 
+def stray_nul_limit(size: int) -> int:
+    """How many NUL bytes `size` bytes of text may hold by accident."""
+    return max(STRAY_NULS, size // STRAY_NUL_SPACING)
+
+
 def looks_binary(data: bytes) -> bool:
-    """True when the bytes are not text: NUL bytes not shaped like UTF-16, or many control bytes."""
+    """True when the bytes are not text: more NUL bytes than a few strays and not shaped like
+    UTF-16, or many control bytes."""
     if not data:
         return False
     if any(data.startswith(bom) for bom, _ in _BOMS):
@@ -112,15 +157,18 @@ def looks_binary(data: bytes) -> bool:
     if _utf16_without_bom(data) is not None:
         return False
     sample = data[:_SAMPLE]
-    if b"\x00" in sample:
+    nuls = sample.count(0)
+    if nuls > stray_nul_limit(len(sample)) or nuls * 20 > len(sample):
         return True
     controls = len(sample.translate(None, delete=_NOT_CONTROL))
     return controls > len(sample) * 0.05
 
 
 def decode_text(data: bytes) -> DecodedText:
-    """Decode report bytes: BOM, BOM-less UTF-16, strict UTF-8, strict GB18030, then GB18030
-    with replacement characters (uncertain). Never raises."""
+    """Decode report bytes: BOM, BOM-less UTF-16, strict UTF-8, strict GB18030; then, when
+    almost all of the bytes fit UTF-8 (or GB18030), that encoding with each region that does
+    not read on its own (`misfits`, uncertain); only then GB18030 with replacement characters
+    (uncertain). Never raises."""
     if not data:
         return DecodedText("", "utf-8", "empty file")
     for bom, codec in _BOMS:
@@ -131,6 +179,13 @@ def decode_text(data: bytes) -> DecodedText:
                 return DecodedText(text, codec, "BOM")
             if codec.startswith("utf-32"):
                 continue  # FF FE 00 00 may also be UTF-16-LE text starting with U+0000
+            if codec == "utf-8-sig":
+                mostly = _by_majority(body[len(bom) :], "utf-8", "gb18030", UTF8_MAJORITY)
+                if mostly is not None:
+                    text, misfits = mostly
+                    return DecodedText(
+                        text, codec, f"BOM, {_misfits_how('utf-8', misfits)}", True, misfits
+                    )
             return DecodedText(
                 body.decode(codec, errors="replace"),
                 codec,
@@ -154,9 +209,147 @@ def decode_text(data: bytes) -> DecodedText:
     as_gb = _strict(data, "gb18030")
     if as_gb is not None:
         return DecodedText(as_gb, "gb18030", "strict GB18030")
+    mostly = _by_majority(data, "utf-8", "gb18030", UTF8_MAJORITY)
+    if mostly is not None:
+        text, misfits = mostly
+        return DecodedText(text, "utf-8", _misfits_how("utf-8", misfits), True, misfits)
+    if _misfit_share(data, "utf-8") >= GB18030_UTF8_MISFITS:
+        mostly = _by_majority(data, "gb18030", "utf-8", GB18030_MAJORITY)
+        if mostly is not None:
+            text, misfits = mostly
+            return DecodedText(text, "gb18030", _misfits_how("gb18030", misfits), True, misfits)
     return DecodedText(
         data.decode("gb18030", errors="replace"),
         "gb18030",
         "neither UTF-8 nor GB18030 fits; undecodable bytes replaced",
         uncertain=True,
     )
+
+
+def _misfits_how(codec: str, misfits: tuple[Misfit, ...]) -> str:
+    size = sum(m.size for m in misfits)
+    return f"mostly {codec.upper()}: {size} bytes in {len(misfits)} region(s) do not fit it"
+
+
+def _suspicious(ch: str, codec: str) -> bool:
+    """A character that bytes of another encoding turn into when read in `codec`, next to those
+    that do not fit it: UTF-8 reads parts of GB18030 text as two-byte (Latin, Greek, Cyrillic,
+    …) characters. (GB18030 reads UTF-8 as Chinese characters: nothing tells them apart.)"""
+    code = ord(ch)
+    return 0xDC80 <= code <= 0xDCFF or (codec == "utf-8" and 0x80 <= code <= 0x7FF)
+
+
+FOREIGN_RUN = 1 / 3
+"""Least share of a run of non-ASCII characters made of bytes UTF-8 cannot read for the whole
+run to be taken for text in another encoding (GB18030 text fits UTF-8 in about a third of
+its bytes, in scattered characters); below it, only the bytes around each misfit are."""
+
+
+def _is_escaped(ch: str) -> bool:
+    return "\udc80" <= ch <= "\udcff"
+
+
+def _misfit_spans(text: str, codec: str) -> list[tuple[int, int]]:
+    """The regions of `text` (decoded with "surrogateescape") that did not fit `codec`.
+
+    Read as UTF-8, a stretch of GB18030 text is a run of non-ASCII characters mostly made of
+    bytes that do not fit, with a few characters that do by accident: the whole run is one
+    region. Otherwise a region is a run of misfit bytes with the suspicious characters around
+    it."""
+    spans: list[tuple[int, int]] = []
+    for found in _ESCAPED_RE.finditer(text):
+        start, end = found.span()
+        floor = spans[-1][1] if spans else 0
+        if start < floor:
+            continue  # already inside the previous region
+        if codec == "utf-8":
+            run_start, run_end = start, end
+            while run_start > floor and ord(text[run_start - 1]) > 0x7F:
+                run_start -= 1
+            while run_end < len(text) and ord(text[run_end]) > 0x7F:
+                run_end += 1
+            run = text[run_start:run_end]
+            misfit = sum(1 for ch in run if _is_escaped(ch))
+            if misfit >= FOREIGN_RUN * len(run.encode(codec, errors="surrogateescape")):
+                spans.append((run_start, run_end))
+                continue
+        while start > floor and _suspicious(text[start - 1], codec):
+            start -= 1
+        while end < len(text) and _suspicious(text[end], codec):
+            end += 1
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _line_breaks(text: str, start: int, end: int) -> int:
+    """Line breaks in text[start:end] as core.cleaning counts them (CR LF, CR, LF, VT, FF, …)."""
+    crlf = text.count("\r\n", start, end)
+    return sum(text.count(brk, start, end) for brk in "\n\r\v\f\u2028\u2029") - crlf
+
+
+def lines_at(text: str, positions: list[int]) -> list[int]:
+    """The line (1-based, as core.cleaning counts lines) of each position, in ascending order."""
+    lines, line, done = [], 1, 0
+    for position in positions:
+        line += _line_breaks(text, done, position)
+        done = position
+        lines.append(line)
+    return lines
+
+
+def _read_misfit(raw: bytes, other: str) -> str | None:
+    """Bytes that did not fit the file's encoding, read in the other one when they fit it
+    cleanly as ordinary text, else None."""
+    if len(raw) < 2:
+        return None
+    text = _strict(raw, other)
+    if text is None or not all(_is_plain(ch) for ch in text):
+        return None
+    return text
+
+
+def _misfit_share(data: bytes, codec: str) -> float:
+    """Share of the non-ASCII bytes of data that do not fit `codec`."""
+    non_ascii = len(data.translate(None, delete=_ASCII))
+    escaped = data.decode(codec, errors="surrogateescape")
+    misfit_bytes = sum(len(found) for found in _ESCAPED_RE.findall(escaped))
+    return misfit_bytes / non_ascii if non_ascii else 0.0
+
+
+def _by_majority(
+    data: bytes, codec: str, other: str, share: float
+) -> tuple[str, tuple[Misfit, ...]] | None:
+    """The text of data that is almost all `codec`, each region that is not read on its own
+    (as `other` when it fits it, else U+FFFD), and those regions; None when too much of the
+    data does not fit `codec` for it to be this encoding."""
+    escaped = data.decode(codec, errors="surrogateescape")
+    non_ascii = len(data.translate(None, delete=_ASCII))
+    misfit_bytes = sum(len(found) for found in _ESCAPED_RE.findall(escaped))
+    if misfit_bytes > (1 - share) * non_ascii and misfit_bytes > (1 - ALL_BYTES_MAJORITY) * len(
+        data
+    ):
+        return None
+    parts: list[str] = []
+    misfits: list[Misfit] = []
+    done, line = 0, 1
+    spans = _misfit_spans(escaped, codec)
+    for index, (start, end) in enumerate(spans):
+        raw = escaped[start:end].encode(codec, errors="surrogateescape")
+        read = _read_misfit(raw, other)
+        following = escaped[end : end + 1]
+        limit = spans[index + 1][0] if index + 1 < len(spans) else len(escaped)
+        if read is None and following and "\x40" <= following <= "\x7e" and end < limit:
+            # A GBK character whose second byte is an ASCII letter or sign.
+            longer = _read_misfit(raw + following.encode("ascii"), other)
+            if longer is not None:
+                read, end, raw = longer, end + 1, raw + following.encode("ascii")
+        line += _line_breaks(escaped, done, start)
+        parts.append(escaped[done:start])
+        parts.append("\ufffd" if read is None else read)
+        misfits.append(Misfit(line, len(raw), None if read is None else other))
+        done = end
+    parts.append(escaped[done:])
+    return "".join(parts), tuple(misfits)

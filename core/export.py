@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
+import shutil
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from core.checks import check_label
 from core.cleaning import clean_text, neutralise
 from core.output import field_label, format_value, json_number
+from core.output_file import clean_stale_temp, sync_folder, temp_path, work_folder
 from core.review import (
     ANNOTATION_STATUSES,
     REPORT_STATUSES,
@@ -25,7 +26,7 @@ from core.review import (
     ReportState,
     label,
 )
-from core.review_store import TEMP_SUFFIX, LogContents, write_atomic
+from core.review_store import LogContents
 from core.rules import RULES_BY_KEY
 
 if TYPE_CHECKING:
@@ -272,15 +273,27 @@ def annotations_frame(log: LogContents, *, lang: str = "zh") -> pl.DataFrame:
 
 
 def write_xlsx(frame: pl.DataFrame, path: Path, sheet: str = "review") -> None:
-    """An Excel file of a frame, with no cell turned into a formula, a link or a number."""
+    """An Excel file of a frame, with no cell turned into a formula, a link or a number.
+    xlsxwriter's working files go to a folder of ours beside `path`, removed when done (a
+    killed run's is removed by the next output to that folder: core.output_file)."""
     from xlsxwriter import Workbook  # type: ignore[import-untyped]
 
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    workbook = Workbook(str(path), options)
+    work = work_folder(path)
+    os.mkdir(work)
+    options = {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "tmpdir": str(work),
+    }
     try:
-        frame.write_excel(workbook, sheet, autofit=True)
+        workbook = Workbook(str(path), options)
+        try:
+            frame.write_excel(workbook, sheet, autofit=True)
+        finally:
+            workbook.close()
     finally:
-        workbook.close()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def to_json_data(log: LogContents) -> dict[str, Any]:
@@ -372,13 +385,22 @@ def export_text(log: LogContents, fmt: str, *, lang: str = "zh") -> str:
 
 def write_export(log: LogContents, fmt: str, output: Path, *, lang: str = "zh") -> None:
     """Write a log to a file in one of EXPORT_FORMATS, all at once: a full disk or a read-only
-    folder raises OSError and leaves an earlier export at that path as it was."""
-    if fmt != "xlsx":
-        write_atomic(output, export_text(log, fmt, lang=lang).encode("utf-8"))
-        return
-    tmp = output.with_name(f".{output.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    folder raises OSError and leaves an earlier export at that path as it was. Temporary files
+    that killed exports left in that folder are removed first (core.output_file)."""
+    clean_stale_temp(output.parent)
+    tmp = temp_path(output)
     try:
-        write_xlsx(annotations_frame(log, lang=lang), tmp)
+        if fmt == "xlsx":
+            write_xlsx(annotations_frame(log, lang=lang), tmp)
+        else:
+            data = export_text(log, fmt, lang=lang).encode("utf-8")
+            # os.open applies the umask, as writing the file in place would.
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)
+    sync_folder(output.parent)

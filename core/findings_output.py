@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from core.checks import check_label
-from core.cleaning import clean_text
+from core.cleaning import inert, inert_name
 from core.export import md_escape
 from core.models import Extraction, Finding
 from core.numbers import four_places
@@ -159,9 +159,9 @@ def findings_lines(
 ) -> list[str]:
     """The lines of `render_findings` for one report (the last one empty)."""
     labels = SEVERITY_LABELS[lang]
-    path = clean_text(str(ex.report.path))
+    path = inert_name(str(ex.report.path))
     if ex.report.error:
-        return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
+        return [f"✗ {inert(problem_text(ex.report, lang) or '')}", ""]
     counts = {s: sum(1 for f in found if f.severity == s) for s in labels}
     summary = "  ".join(f"{labels[s]} {n}" for s, n in counts.items() if n)
     unit, year = unit_shown(ex.unit, lang), year_shown(ex.year, lang)
@@ -208,7 +208,7 @@ def memo_lines(ex: Extraction, found: Sequence[Finding], *, lang: str = "zh") ->
     """The lines of `findings_markdown` for one report (the last one empty)."""
     labels = SEVERITY_LABELS[lang]
     out = [f"## {_md(unit_shown(ex.unit, lang))} {year_shown(ex.year, lang)}", ""]
-    out += [f"`{_md(str(ex.report.path))}`", ""]
+    out += [f"`{_md(inert_name(str(ex.report.path)))}`", ""]
     if ex.report.error:
         return [*out, _md(problem_text(ex.report, lang) or ""), ""]
     if not found:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from core.cleaning import clean_text, neutralise
+from core.cleaning import clean_text, inert_name, neutralise
 from core.matching import BatchMatch, ReportMatch
 from core.models import Extraction, Project
 from core.output import display_width, field_label, format_value, json_number, pad
@@ -132,7 +132,7 @@ def render_table(batch: BatchMatch, *, lang: str = "zh", width: int = 120) -> st
         out.append(f"■ {safe(group.unit)}")
         for ex in group.extractions:
             spelled = f"  ({safe(ex.unit)})" if ex.unit and ex.unit != group.unit else ""
-            out.append(f"  {report_year(ex) or '?':<6}{safe(str(ex.report.path))}{spelled}")
+            out.append(f"  {report_year(ex) or '?':<6}{inert_name(str(ex.report.path))}{spelled}")
         for m in by_unit.get(group.unit, []):
             p = m.projects
             out.append(

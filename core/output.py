@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from core.cleaning import clean_text
+from core.cleaning import clean_text, inert, inert_name
 from core.models import Extraction, FigureValue
-from core.problems import problem_text
+from core.problems import problem_text, translate
 from core.rules import RULES_BY_KEY
 
 if TYPE_CHECKING:
@@ -191,14 +191,14 @@ def listing_lines(ex: Extraction, *, lang: str = "zh", width: int = 120) -> list
     quote_width = max(16, width - 58)
     name_width = max(20, width - 40)
     # File names come from the user's disk: never let them act on the terminal.
-    path = clean_text(str(ex.report.path))
+    path = inert_name(str(ex.report.path))
     if ex.report.error:
-        return [f"✗ {clean_text(problem_text(ex.report, lang) or '')}", ""]
+        return [f"✗ {inert(problem_text(ex.report, lang) or '')}", ""]
     head = f"■ {path}  {unit_shown(ex.unit, lang)}  {year_shown(ex.year, lang)}"
     if ex.report.encoding:
         head += f"  [{ex.report.encoding}]"
     out = [head]
-    out.extend(f"  ! {w}" for w in ex.report.warnings)
+    out.extend(f"  ! {inert(translate(w, lang))}" for w in ex.report.warnings)
     if not ex.figures and not ex.projects:
         out.append(f"  ! {NO_FIGURES[lang]}")
     for f in ex.figures:

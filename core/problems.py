@@ -10,6 +10,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from core.cleaning import inert_name
 from core.models import Report
 
 PROBLEMS: dict[str, str] = {
@@ -89,6 +90,25 @@ PROBLEMS: dict[str, str] = {
         "第 {page} 页的字形无法映射为文字（需要文字识别 OCR）"
     ),
     "encoding uncertain: read as {encoding} ({how})": "编码不能确定：按 {encoding} 读取（{how}）",
+    # (the longest of these first: the shorter ones' last field would take in its tail)
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), read as {other} where they fit it, else shown as \ufffd": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行）：能按 {other} 读取的已按 {other} 读取，其余显示为 \ufffd"
+    ),
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), read as {other}": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行），已按 {other} 读取"
+    ),
+    "encoding uncertain: read as {encoding} except {size} bytes in {places} region(s) that do "
+    "not fit it (lines {lines}), shown as \ufffd": (
+        "编码不能确定：按 {encoding} 读取，但有 {places} 处共 {size} 字节不符合该编码"
+        "（第 {lines} 行），显示为 \ufffd"
+    ),
+    "{count} NUL bytes (lines {lines}) were dropped": (
+        "文本中夹有 {count} 个空字符（NUL，第 {lines} 行），已删除"
+    ),
     # Reading notes of a poor copy (core.poor_copy)
     "poor copy: pinyin glosses in the text (預(yù)算) were ignored": (
         "文本为转载劣质副本：字后夹注的拼音（如 預(yù)算）已忽略"
@@ -133,12 +153,21 @@ def problem_text(report: Report, lang: str) -> str | None:
     return problem_of(report.path, report.error, lang)
 
 
+def reason_of(path: Path, error: str | None, lang: str) -> str | None:
+    """Why a report could not be read, in the language asked for, without its file's name (for
+    a listing that shows the name beside it); None when it was read."""
+    if error is None:
+        return None
+    return translate(error.removeprefix(f"{path}: "), lang)
+
+
 def problem_of(path: Path, error: str | None, lang: str) -> str | None:
-    """`problem_text` for a report known by its path and its error (`Report.error`)."""
+    """`problem_text` for a report known by its path and its error (`Report.error`); the path
+    shown on one line (`inert_name`)."""
     if error is None:
         return None
     prefix = f"{path}: "
     if not error.startswith(prefix):
         return translate(error, lang)
     separator = ": " if lang == "en" else "："
-    return f"{path}{separator}{translate(error[len(prefix) :], lang)}"
+    return f"{inert_name(str(path))}{separator}{translate(error[len(prefix) :], lang)}"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from core.cleaning import clean_text
-from core.encodings import decode_text, looks_binary
+from core.encodings import DecodedText, decode_text, lines_at, looks_binary
 from core.models import Page, Report
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
@@ -245,9 +245,15 @@ def _text_report(path: Path, data: bytes, kind: str, digest: str) -> Report:
     if not text.strip():
         raise _ReadError("empty", "the file contains no text (only whitespace)")
     note = f"uncertain: {decoded.how}" if decoded.uncertain else decoded.how
-    warnings: tuple[str, ...] = ()
-    if decoded.uncertain:
-        warnings = (f"encoding uncertain: read as {decoded.encoding} ({decoded.how})",)
+    warnings: list[str] = []
+    if decoded.misfits:
+        warnings.append(_misfits_note(decoded))
+    elif decoded.uncertain:
+        warnings.append(f"encoding uncertain: read as {decoded.encoding} ({decoded.how})")
+    nuls = _nul_positions(decoded.text)
+    if nuls:
+        lines = _line_list(lines_at(decoded.text, nuls))
+        warnings.append(f"{len(nuls)} NUL bytes (lines {lines}) were dropped")
     return Report(
         path=path,
         sha256=digest,
@@ -255,8 +261,48 @@ def _text_report(path: Path, data: bytes, kind: str, digest: str) -> Report:
         kind=kind,
         encoding=decoded.encoding,
         encoding_note=note,
-        warnings=warnings,
+        warnings=tuple(warnings),
     )
+
+
+LINES_NAMED = 10
+"""Lines a reading note names before it stops at "…"."""
+
+
+def _line_list(lines: Sequence[int]) -> str:
+    """ "3, 17, 40", distinct lines in order, the first LINES_NAMED of them then "…"."""
+    distinct = sorted(set(lines))
+    named = ", ".join(str(line) for line in distinct[:LINES_NAMED])
+    return named + (", …" if len(distinct) > LINES_NAMED else "")
+
+
+def _misfits_note(decoded: DecodedText) -> str:
+    """The reading note of a file read by the majority: how many bytes did not fit the
+    encoding, in how many regions, on which lines, and what was made of them."""
+    misfits = decoded.misfits
+    size = sum(m.size for m in misfits)
+    lines = _line_list([m.line for m in misfits])
+    others = {m.read_as for m in misfits}
+    other = next((m.read_as for m in misfits if m.read_as), "")
+    head = (
+        f"encoding uncertain: read as {decoded.encoding} except {size} bytes in "
+        f"{len(misfits)} region(s) that do not fit it (lines {lines}), "
+    )
+    if None not in others:
+        return head + f"read as {other}"
+    if len(others) == 1:
+        return head + "shown as \ufffd"
+    return head + f"read as {other} where they fit it, else shown as \ufffd"
+
+
+def _nul_positions(text: str) -> list[int]:
+    """Where the text holds NUL characters (the display text drops them)."""
+    positions: list[int] = []
+    found = text.find("\x00")
+    while found != -1:
+        positions.append(found)
+        found = text.find("\x00", found + 1)
+    return positions
 
 
 # --- Word ------------------------------------------------------------------------------------

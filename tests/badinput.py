@@ -107,7 +107,7 @@ def build_corpus(folder: Path) -> list[Case]:
         cases.append(case)
         return path
 
-    add(Case("empty", "空文件.txt", "空文件", "empty"), b"")
+    add(Case("empty", "空文件.txt", "文件是空的", "empty"), b"")
     add(
         Case("binary-txt", "照片.txt", "不是文本文件", "not a text file"),
         b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 64,

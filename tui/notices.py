@@ -6,7 +6,7 @@ import errno
 
 from textual.dom import DOMNode
 
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from core.review_store import ReviewLogError
 from tui.i18n import t
 
@@ -41,7 +41,7 @@ def saved_later(node: DOMNode, count: int, lang: str) -> None:
 
 def report_gone(node: DOMNode, relative_path: str, lang: str) -> None:
     """Say a report's file is no longer where it was read from; its decisions are kept."""
-    message = inert(f"{t('report_gone', lang)}: {relative_path}")
+    message = inert(f"{t('report_gone', lang)}: {inert_name(relative_path)}")
     node.app.notify(message, severity="warning", timeout=10, markup=False)
 
 

@@ -15,7 +15,7 @@ from core.config import Config
 from core.decisions import pair_decisions
 from core.loading import BatchLoader, Summary, prepare_workers, private_cache
 from core.matching import ReportMatch, match_projects
-from core.problems import problem_of
+from core.problems import problem_of, reason_of
 from core.reading import find_reports, real_path, relative_name
 from core.review import ReportState
 from core.review_log import ReviewLog
@@ -168,6 +168,7 @@ class Workbench:
             "in_progress" if state.status == "unreviewed" and state.annotations else state.status,
             problem_of(self.paths[index], summary.problem, self.lang),
             len(state.annotations),
+            reason_of(self.paths[index], summary.problem, self.lang),
         )
 
     def index_of(self, relative_path: str) -> int | None:

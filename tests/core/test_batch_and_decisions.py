@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.batch import Row, findings_on, select_rows, worst_severity
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from core.decisions import decide_finding, decide_pair, decide_span, pair_decisions
 from core.models import Finding
 from core.review_log import ReviewLog
@@ -82,6 +82,18 @@ def test_pair_verdicts_become_matcher_decisions(tmp_path: Path) -> None:
         ("防汛防火", "防火防汛", True),
         ("党建经费", "团委经费", False),
     ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("一\n二\r三\r\n四", "一␊二␊三␊四"),
+        ("甲\u2028乙\x85丙\v丁", "甲␊乙␊丙␊丁"),
+        ("a\x1b[31mb\tc", "ab c"),
+    ],
+)
+def test_file_names_show_their_line_breaks(raw: str, shown: str) -> None:
+    assert inert_name(raw) == shown
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,35 @@ def test_hostile_file_names_do_not_reach_the_terminal(capsys, tmp_path):
     assert "文件是空的" in out
 
 
+@pytest.mark.parametrize("command", ["extract", "check"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_name_with_a_newline_stays_on_its_row(capsys, tmp_path, command, lang):
+    # A name with a newline neither splits a row of the table nor passes for another name: the
+    # break is shown as ␊, in the listing, in an unreadable file's line and in warnings.
+    # (乱码: a file read with a reading note.)
+    shutil.copy(PINGKOU, tmp_path / "平口镇\n2023.txt")
+    (tmp_path / "空\r\n文件.txt").write_bytes(b"")
+    (tmp_path / "乱码\n.txt").write_bytes(PINGKOU.read_bytes() + b"\xff")
+    (tmp_path / "表格\n.xlsx").write_bytes(b"x")
+    code, out, err = run(capsys, "--lang", lang, command, str(tmp_path))
+    assert code == 1
+    lines = (out + err).splitlines()
+    for name in ("平口镇␊2023.txt", "空␊文件.txt", "乱码␊.txt"):
+        assert any(name in line for line in out.splitlines()), name
+    assert any("表格␊.xlsx" in line for line in err.splitlines())  # skipped
+    assert not any(line.startswith(("2023.txt", "文件.txt", ".txt", ".xlsx")) for line in lines)
+    assert "\r" not in out + err
+
+
+def test_a_file_name_with_a_newline_stays_on_its_row_in_match(capsys, tmp_path):
+    for source in REAL[:2]:
+        shutil.copy(source, tmp_path / Path(source).name.replace("_", "\n", 1))
+    code, out, _ = run(capsys, "match", str(tmp_path))
+    assert code == 0
+    assert not any(line.startswith(("2023", "2024")) for line in out.splitlines())
+    assert "␊2023" in out
+
+
 def test_missing_path_is_an_error_exit(capsys, tmp_path):
     code, _, err = run(capsys, "extract", str(tmp_path / "nope"))
     assert code == 1 and "nope" in err

@@ -97,7 +97,13 @@ def test_decode_cases(data: bytes, text: str, encoding: str, uncertain: bool) ->
         pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", True, id="png"),
         pytest.param(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", True, id="zip"),
         pytest.param(bytes(range(32)) * 4 + b"some text", True, id="control-bytes"),
-        pytest.param(b"text with one stray NUL\x00 in it", True, id="stray-nul"),
+        pytest.param(b"text with one stray NUL\x00 in it", False, id="stray-nul"),
+        pytest.param(b"text\x00 with\x00 NULs\x00 all\x00 over\x00", True, id="nuls-everywhere"),
+        pytest.param(
+            b"a stray NUL\x00 in a binary file " + bytes(range(1, 32)) * 4,
+            True,
+            id="binary-one-nul",
+        ),
     ],
 )
 def test_looks_binary(data: bytes, binary: bool) -> None:
@@ -117,3 +123,102 @@ def test_bom_encodings_round_trip_any_text(text: str) -> None:
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         assert decode_text(bom + text.encode(codec)).text == text
     assert decode_text(text.encode("utf-8-sig")).text == text
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding by the majority: a few bytes that do not fit do not change how the rest is read
+
+SAMPLE_TEXT = SAMPLES[0].read_text(encoding="utf-8")
+SAMPLE_LINES = SAMPLE_TEXT.split("\n")
+
+
+def _with_lines(encode_line: Callable[[int, str], bytes]) -> bytes:
+    return b"\n".join(encode_line(i, line) for i, line in enumerate(SAMPLE_LINES))
+
+
+def test_utf8_with_stray_bytes_reads_as_utf8() -> None:
+    # Stray bytes after lines 4 and 20: the rest stays UTF-8, each stray is one U+FFFD.
+    data = _with_lines(lambda i, line: line.encode() + (b"\xff" if i in (3, 19) else b""))
+    decoded = decode_text(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.uncertain
+    lines = decoded.text.split("\n")
+    assert lines[3] == SAMPLE_LINES[3] + "\ufffd" and lines[19] == SAMPLE_LINES[19] + "\ufffd"
+    assert decoded.text.replace("\ufffd", "") == SAMPLE_TEXT
+    assert [(m.line, m.size, m.read_as) for m in decoded.misfits] == [(4, 1, None), (20, 1, None)]
+
+
+@pytest.mark.parametrize("paragraph", [5, 10, 20, 30])
+def test_gbk_paragraph_in_a_utf8_file_reads_as_gb18030(paragraph: int) -> None:
+    data = _with_lines(lambda i, line: line.encode("gbk" if i == paragraph else "utf-8"))
+    decoded = decode_text(data)
+    assert (decoded.text, decoded.encoding, decoded.uncertain) == (SAMPLE_TEXT, "utf-8", True)
+    assert decoded.misfits
+    assert {(m.line, m.read_as) for m in decoded.misfits} == {(paragraph + 1, "gb18030")}
+
+
+def test_utf8_with_a_broken_character_keeps_the_rest() -> None:
+    data = SAMPLE_TEXT.encode()
+    cut = data.index("财政".encode()) + 1  # inside 财: its last two bytes are left
+    decoded = decode_text(data[:cut] + data[cut + 2 :])
+    assert decoded.encoding == "utf-8"
+    assert decoded.text.count("\ufffd") == 1
+    assert decoded.text.replace("\ufffd", "财") == SAMPLE_TEXT
+    assert len(decoded.misfits) == 1
+
+
+def test_gb18030_with_stray_bytes_is_not_read_lossily_whole() -> None:
+    data = _with_lines(lambda i, line: line.encode("gbk") + (b"\xff" if i == 7 else b""))
+    decoded = decode_text(data)
+    assert decoded.encoding == "gb18030"
+    assert decoded.text.replace("\ufffd", "") == SAMPLE_TEXT
+    assert [(m.line, m.size, m.read_as) for m in decoded.misfits] == [(8, 1, None)]
+
+
+def test_utf8_bom_file_with_a_gbk_line() -> None:
+    data = codecs.BOM_UTF8 + _with_lines(lambda i, line: line.encode("gbk" if i == 2 else "utf-8"))
+    decoded = decode_text(data)
+    assert (decoded.text, decoded.encoding) == (SAMPLE_TEXT, "utf-8-sig")
+    assert {m.line for m in decoded.misfits} == {3}
+
+
+def test_mostly_foreign_bytes_are_not_read_by_a_majority() -> None:
+    # Half UTF-8, half GBK: neither encoding has the majority; read lossily, as before.
+    half = len(SAMPLE_LINES) // 2
+    data = _with_lines(lambda i, line: line.encode("gbk" if i < half else "utf-8"))
+    decoded = decode_text(data)
+    assert decoded.uncertain and not decoded.misfits
+
+
+def test_clean_files_take_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Clean files decode exactly as before: the majority reading is never even tried.
+    import core.encodings
+
+    calls: list[bytes] = []
+    real = core.encodings._by_majority
+
+    def counting(data: bytes, *args: object) -> object:
+        calls.append(data)
+        return real(data, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(core.encodings, "_by_majority", counting)
+    for sample in SAMPLES:
+        text = sample.read_text(encoding="utf-8")
+        for _, encode, encoding, _ in ENCODERS:
+            assert decode_text(encode(text)).encoding == encoding
+    assert calls == []
+    decode_text(SAMPLE_TEXT.encode() + b"\xff")
+    assert len(calls) == 1
+
+
+@given(st.integers(0, len(SAMPLE_TEXT) - 400), st.integers(0, 399), st.integers(0x80, 0xFF))
+def test_a_stray_byte_changes_only_its_place(start: int, at: int, stray: int) -> None:
+    text = SAMPLE_TEXT[start : start + 400]
+    data = text[:at].encode() + bytes([stray]) + text[at:].encode()
+    decoded = decode_text(data)
+    assert decoded.encoding == "utf-8"
+    assert len(decoded.misfits) == 1
+    # The stray byte, and at most the character on either side of it when it is a two-byte
+    # one (which GB18030 text read as UTF-8 turns into), reads as one region.
+    assert decoded.text.startswith(text[: max(0, at - 1)])
+    assert decoded.text.endswith(text[at + 1 :])

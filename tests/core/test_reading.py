@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.cleaning import clean_text
+from core.problems import translate
 from core.reading import (
     NO_TEXT_ON_PAGE,
     UNMAPPED_GLYPHS,
@@ -86,6 +87,63 @@ def test_uncertain_encoding_is_flagged(tmp_path: Path) -> None:
     assert report.text == "一"
     assert report.encoding_note is not None and report.encoding_note.startswith("uncertain")
     assert report.warnings and "encoding uncertain" in report.warnings[0]
+
+
+def test_a_gbk_paragraph_in_a_utf8_report_is_read_and_noted(tmp_path: Path) -> None:
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    lines = text.split("\n")
+    data = b"\n".join(
+        line.encode("gbk" if i == 12 else "utf-8") + (b"\xff" if i == 40 else b"")
+        for i, line in enumerate(lines)
+    )
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    report = read_report(path)
+    assert report.encoding == "utf-8"
+    assert report.text.split("\n")[12] == clean_text(lines[12])
+    assert report.text.replace("\ufffd", "") == clean_text(text)
+    assert report.encoding_note is not None and report.encoding_note.startswith("uncertain")
+    [warning] = report.warnings
+    assert warning.startswith("encoding uncertain: read as utf-8 except ")
+    assert "(lines 13, 41)" in warning and "read as gb18030 where they fit it" in warning
+    said = translate(warning, "zh")
+    assert said.startswith("编码不能确定：按 utf-8 读取") and "第 13, 41 行" in said
+    assert "where they fit" not in said
+
+
+@pytest.mark.parametrize(
+    ("stray", "tail"), [(b"\xff", "shown as \ufffd"), ("资金".encode("gbk"), "read as gb18030")]
+)
+def test_misfit_notes_are_translated(tmp_path: Path, stray: bytes, tail: str) -> None:
+    path = tmp_path / "stray.txt"
+    path.write_bytes(SAMPLES[0].read_bytes() + b"\n" + stray + b"\n")
+    [warning] = read_report(path).warnings
+    assert warning.endswith(tail)
+    assert translate(warning, "zh").startswith("编码不能确定") and tail not in translate(
+        warning, "zh"
+    )
+
+
+def test_stray_nul_bytes_are_dropped_and_noted(tmp_path: Path) -> None:
+    text = SAMPLES[0].read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[4] += "\x00"
+    lines[9] = "\x00" + lines[9]
+    path = tmp_path / "nul.txt"
+    path.write_bytes("\n".join(lines).encode())
+    report = read_report(path)
+    assert report.error is None
+    assert report.text == clean_text(text) and "\x00" not in report.text
+    assert report.warnings == ("2 NUL bytes (lines 5, 10) were dropped",)
+    assert (
+        translate(report.warnings[0], "zh") == "文本中夹有 2 个空字符（NUL，第 5, 10 行），已删除"
+    )
+
+
+def test_a_binary_file_with_many_nul_bytes_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nul.txt"
+    path.write_bytes(SAMPLES[0].read_text(encoding="utf-8").replace("，", "，\x00").encode())
+    assert read_report(path).error_code == "binary"
 
 
 def test_control_characters_and_residue_cleaned(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from textual import events
 from textual.widgets import DataTable, Input, Static
 from textual.widgets._toast import Toast
 
-from core.cleaning import clean_text, inert
+from core.cleaning import clean_text, inert, inert_name
 from core.review_store import read_log
 from tests.hostile import has_controls, hostile, hostile_name
 from tests.tui.conftest import AppFactory, wait_loaded
@@ -76,7 +76,7 @@ async def test_fuzzed_batch_through_every_screen(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_loaded(app, pilot)
         table = batch_screen(app).query_one("#reports", ReportList)
-        assert sorted(column(table, "col_file")) == sorted(inert(n) for n in raw)
+        assert sorted(column(table, "col_file")) == sorted(inert_name(n) for n in raw)
         assert not any(has_controls(c) for row in plain_rows(table) for c in row)
         _screen_clean(app)
         for name, text in sorted(raw.items(), key=lambda kv: kv[0][-8:]):
@@ -85,7 +85,7 @@ async def test_fuzzed_batch_through_every_screen(
             source = screen.query_one(SourceView)
             assert source.text == clean_text(text)
             title = str(screen.query_one("#report-title", Static).render())
-            assert inert(name) in title and not has_controls(title)
+            assert inert_name(name) in title and not has_controls(title)
             for part in ("#figures", "#findings"):
                 rows = plain_rows(screen.query_one(part, DataTable))
                 assert not any(has_controls(c) for row in rows for c in row)

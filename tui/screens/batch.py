@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from core.batch import SEVERITY_FILTERS, SORTS, Row, select_rows
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from core.review import REPORT_STATUSES, label
 from tui.i18n import localise_bindings, t
 from tui.notices import cache_failed
@@ -80,7 +80,7 @@ class BatchScreen(Screen[None]):
         yield ProgressBar(id="progress", show_eta=False)
         yield Static(id="batch-filters")
         yield still_input(id="filter", placeholder=t("filter_prompt", self.lang))
-        yield ReportList(self._cells, id="reports")
+        yield ReportList(self._cells, span=self._span, id="reports")
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -207,7 +207,9 @@ class BatchScreen(Screen[None]):
     def _cells(self, row: Row) -> list[Text]:
         lang = self.lang
         if row.problem:
-            unit = Text(f"{t('unreadable', lang)}: {inert(row.problem)}", style="red")
+            # Why, first: the file's name is in its own column.
+            why = inert(row.reason or row.problem)
+            unit = Text(f"{t('unreadable', lang)}: {why}", style="red")
         else:
             unit = Text(row.unit) if row.unit else Text(t("not_stated", lang), style="dim")
         year = "" if row.problem else str(row.year or "—")
@@ -219,8 +221,14 @@ class BatchScreen(Screen[None]):
             Text(str(row.warnings or ""), style="yellow"),
             status,
             Text(str(row.annotations or "")),
-            Text(inert(row.path)),
+            Text(inert_name(row.path)),
         ]
+
+    @staticmethod
+    def _span(row: Row) -> int:
+        """An unreadable report's reason takes every column up to the file's: it has no year,
+        counts, status or decisions to show, and the reason is what the reviewer needs."""
+        return COLUMNS.index("col_file") if row.problem else 1
 
     def _current_index(self) -> int | None:
         row = self.query_one("#reports", ReportList).current

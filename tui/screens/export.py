@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from core.cleaning import inert
+from core.cleaning import inert, inert_name
 from tui.i18n import localise_bindings, t
 from tui.notices import report_gone
 from tui.widgets.inputs import still_input
@@ -85,13 +85,13 @@ class ExportScreen(ModalScreen[None]):
             self.workbench.locked(self.workbench.log.flush)
             write_export(read_log(self.workbench.log.folder), fmt, path, lang=lang)
         except (OSError, ReviewLogError) as exc:
-            message = Text(inert(f"{path}: {exc}"), style="red")
+            message = Text(inert(f"{inert_name(str(path))}: {exc}"), style="red")
             self.app.call_from_thread(self.query_one("#export-result", Static).update, message)
             return
         self.app.call_from_thread(self._done, path, self.workbench.gone_reports())
 
     def _done(self, path: Path, gone: list[str]) -> None:
-        self.app.notify(inert(f"{t('saved_to', self.lang)} {path}"), markup=False)
+        self.app.notify(inert(f"{t('saved_to', self.lang)} {inert_name(str(path))}"), markup=False)
         for relative_path in gone:  # exported from the log all the same
             report_gone(self, relative_path, self.lang)
         self.dismiss(None)

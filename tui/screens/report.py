@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from core.batch import Entry, figure_at, findings_on, worst_severity
 from core.checks import check_label
-from core.cleaning import inert
+from core.cleaning import inert_name
 from core.decisions import annotation_on, decide_figure, decide_finding, decide_span
 from core.findings_output import SEVERITY_LABELS, arithmetic_line
 from core.models import Figure, Finding
@@ -208,7 +208,7 @@ class ReportScreen(Screen[None]):
                 title.append(f"  {SEVERITY_LABELS[lang][severity]} {n}", SEVERITY_STYLES[severity])
         if notes := self._reading_notes():
             title.append(f"  {t('reading_notes', lang)} {len(notes)}", "yellow")
-        title.append(f"  {inert(self.workbench.relative_paths[self.index])}", "dim")
+        title.append(f"  {inert_name(self.workbench.relative_paths[self.index])}", "dim")
         title.no_wrap, title.overflow = True, "ellipsis"
         self.query_one("#report-title", Static).update(title)
 

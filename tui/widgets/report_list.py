@@ -53,9 +53,18 @@ class ReportList(ScrollView, can_focus=True):
         def control(self) -> ReportList:
             return self.report_list
 
-    def __init__(self, cells: Callable[[Row], list[Text]], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        cells: Callable[[Row], list[Text]],
+        *,
+        span: Callable[[Row], int] | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._cells = cells
+        self._span = span
+        """How many columns a row's first cell takes (1 unless it says more): an unreadable
+        report's reason takes the columns it has nothing to show in."""
         self.columns: list[tuple[str, str, int]] = []
         """(key, header, width in cells) of each column."""
         self.rows: list[Row] = []
@@ -202,11 +211,17 @@ class ReportList(ScrollView, can_focus=True):
             style = self.get_component_rich_style("report-list--even")
         else:
             style = self.rich_style
-        return self._strip(self._cells(self.rows[position]), style, width)
+        row = self.rows[position]
+        span = self._span(row) if self._span is not None else 1
+        return self._strip(self._cells(row), style, width, span)
 
-    def _strip(self, cells: list[Text], style: Style, width: int) -> Strip:
+    def _strip(self, cells: list[Text], style: Style, width: int, span: int = 1) -> Strip:
         line = Text(no_wrap=True, overflow="crop")
-        for text, (_, _, cell_width) in zip(cells, self.columns, strict=True):
+        widths = [w for _, _, w in self.columns]
+        if span > 1:  # the first cell over the next span - 1 columns and their gaps too
+            widths[:span] = [sum(widths[:span]) + GAP * (span - 1)]
+            cells = cells[:1] + cells[span:]
+        for text, cell_width in zip(cells, widths, strict=True):
             cell = text.copy()
             cell.truncate(cell_width, overflow="ellipsis", pad=True)
             line.append_text(cell)
