@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
@@ -501,6 +502,12 @@ def _records(state: ReportState | None) -> dict[str, _Record]:
     return records
 
 
+_ANNOTATION_PARTS = (
+    ("status",), ("severity",), ("note",), ("quote", "start", "end", "orphaned"), ("arithmetic",)
+)  # fmt: skip
+"""What two edits of one annotation may change separately: where both did, the newer wins."""
+
+
 def _newer(a: _Record, b: _Record) -> _Record:
     """The newer of two changes of one annotation: by time (updated, or when removed), then a
     removal before an edit, then the larger text: both sessions pick the same."""
@@ -532,7 +539,18 @@ def _pick_record(
         return ours
     if side == "theirs" or ours is None or theirs is None:
         return theirs
-    return _newer(ours, theirs)
+    newer = _newer(ours, theirs)
+    older = theirs if newer is ours else ours
+    if not all(isinstance(r, Annotation) for r in (base, newer, older)):
+        return newer
+    assert isinstance(base, Annotation) and isinstance(newer, Annotation)
+    assert isinstance(older, Annotation)
+    # Both edited it: what only the older edit changed (its note, say) is kept too.
+    kept: dict[str, Any] = {}
+    for group in _ANNOTATION_PARTS:
+        if all(getattr(newer, f) == getattr(base, f) for f in group):
+            kept |= {f: getattr(older, f) for f in group}
+    return replace(newer, **kept)
 
 
 def merge_sessions(base: ReportState | None, ours: ReportState, theirs: ReportState) -> ReportState:
