@@ -5,9 +5,9 @@ bench/stress_sessions.py (long).
 
 Each of two lanes runs one session process at a time; the parent SIGKILLs one now and then and
 starts another in its lane. A session adds annotations, changes their notes and removes them
-(only its own: each annotation then has one history, and the one expected end), and sets report
-statuses; it writes "I <op> <id> <note>" to a pipe before each call and "A <id>" once the call
-returned, so the parent knows what was acknowledged and what was in flight when the kill came.
+(only its lane's, taking over those a killed session of its lane left: each annotation then has
+one history, and one expected end), and sets report statuses; it writes "I <op> <id> <note>" to
+a pipe before each call and "A" once the call returned, so the parent knows what was acknowledged and what was in flight when the kill came.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ from core.review_log import ReviewLog
 from core.review_store import LogContents, read_log
 
 REVIEWER = "张三"
-REPORTS = [f"报告{n}.txt" for n in range(3)]
+REPORTS = [f"报告{n}.txt" for n in range(6)]
+MAX_LIVE = 12
+"""Live annotations a lane keeps at most: files stay the size of a real review."""
 QUOTE = "支出合计1290.00万元"
 
 
@@ -43,8 +45,9 @@ def make_batch(folder: Path) -> Path:
     return folder
 
 
-def _session(batch: str, lock: str, out: Connection, seed: int) -> None:
-    """One session: decide forever, telling the parent before and after each decision."""
+def _session(batch: str, lock: str, lane: int, out: Connection, seed: int) -> None:
+    """One session of a lane: decide forever, telling the parent before and after each
+    decision. It takes over the annotations its lane's killed sessions left in the log."""
     import hashlib
 
     fd = out.fileno()
@@ -55,15 +58,18 @@ def _session(batch: str, lock: str, out: Connection, seed: int) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         keys.append(log.register(path, digest, lambda p=path: p.read_text("utf-8")).key)
     rng = random.Random(seed)
-    mine: dict[str, str] = {}  # this session's live annotations: id → report key
+    # This lane's live annotations (id → report key): only this lane changes them.
+    mine = {
+        a.id: s.key for s in log.reports for a in s.annotations if a.note.startswith(f"L{lane}-")
+    }
     start = len(REPORTS[0]) + 1
     for n in range(10**9):
         roll = rng.random()
         if roll < 0.05:
             log.set_status(rng.choice(keys), rng.choice(["in_progress", "done", "skipped"]))
             continue
-        note = f"{os.getpid()}-{n}"
-        if roll < 0.5 or not mine:
+        note = f"L{lane}-{os.getpid()}-{n}"
+        if (roll < 0.5 and len(mine) < MAX_LIVE) or not mine:
             key = rng.choice(keys)
             a = Annotation.create(
                 Target("span"), status="uncertain", severity="warning", author=REVIEWER,
@@ -119,9 +125,9 @@ class _Run:
         self.history: dict[str, list[tuple[str, str, bool]]] = {}
         """id → [(op, note, acknowledged)] in order: one history per id (its session's)."""
 
-    def start(self) -> _Lane:
+    def start(self, lane: int) -> _Lane:
         reader, writer = self.ctx.Pipe(duplex=False)
-        args = (str(self.batch), self.lock, writer, self.rng.random())
+        args = (str(self.batch), self.lock, lane, writer, self.rng.random())
         process = self.ctx.Process(target=_session, args=args)
         process.start()
         writer.close()
@@ -172,7 +178,7 @@ def run(
     check the log."""
     batch = make_batch(folder / "batch")
     r = _Run(batch, lock, seed)
-    lanes = [r.start(), r.start()]
+    lanes = [r.start(0), r.start(1)]
     deadline = time.monotonic() + timeout
     try:
         while r.figures.acknowledged < decisions or r.figures.kills < kills:
@@ -195,7 +201,7 @@ def run(
             if victims and r.figures.kills < kills:
                 i = r.rng.choice(victims)
                 r.stop(lanes[i])
-                lanes[i] = r.start()
+                lanes[i] = r.start(i)
                 r.figures.kills += 1
     finally:
         for lane in lanes:
