@@ -7,7 +7,8 @@ Each of two lanes runs one session process at a time; the parent SIGKILLs one no
 starts another in its lane. A session adds annotations, changes their notes and removes them
 (only its lane's, taking over those a killed session of its lane left: each annotation then has
 one history, and one expected end), and sets report statuses; it writes "I <op> <id> <note>" to
-a pipe before each call and "A" once the call returned, so the parent knows what was acknowledged and what was in flight when the kill came.
+a pipe before each call and "A" once the call returned, so the parent knows what was
+acknowledged and what was in flight when the kill came.
 """
 
 from __future__ import annotations
