@@ -218,15 +218,17 @@ def _check(
     for aid, ops in history.items():
         acked = [i for i, (_, _, ok) in enumerate(ops) if ok]
         last = acked[-1] if acked else -1
-        # The end is the last acknowledged decision, or the one in flight when the kill came.
-        allowed = [ops[last][:2]] if last >= 0 else [("none", "")]
-        if last + 1 < len(ops):
-            allowed.append(ops[last + 1][:2])
+        # The end is the last acknowledged decision, or one of those in flight when kills came
+        # after it (a session taking over an annotation may be killed in turn).
+        allowed = [op[:2] for op in ops[max(last, 0) :]]
+        if last < 0:
+            allowed.append(("none", ""))
         ends = {"gone" if op in ("rm", "none") else note for op, note in allowed}
         found = live.get(aid)
         if ("gone" if found is None else found.note) in ends:
             continue
+        what = f"{aid}: {ops[-3:]} on disk: {'gone' if found is None else found.note}"
         if last >= 0 and ops[last][0] == "rm":
-            f.undone.append(aid)
+            f.undone.append(what)
         else:
-            f.lost.append(aid)
+            f.lost.append(what)
