@@ -238,6 +238,23 @@ class Annotation:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """An annotation removed, recorded so that another session of the same reviewer that still
+    holds it does not bring it back at its next save (a tombstone, kept TOMBSTONE_DAYS)."""
+
+    id: str
+    """The removed annotation's id."""
+    at: datetime
+    """When it was removed (timezone-aware)."""
+
+    def __post_init__(self) -> None:
+        if not _ID.fullmatch(self.id):
+            raise ValueError(f"annotation id {self.id!r} must be letters, digits, - and _")
+        if self.at.tzinfo is None:
+            raise ValueError("removal time must be timezone-aware")
+
+
+@dataclass(frozen=True)
 class ReportState:
     """Where the review of one report stands."""
 
@@ -259,12 +276,21 @@ class ReportState:
     """When the status was set (timezone-aware)."""
     annotations: tuple[Annotation, ...] = ()
     """The reviewer's annotations, oldest first."""
+    removed: tuple[Removal, ...] = ()
+    """Annotations removed lately, by id: what keeps two sessions from undoing a removal."""
 
     def __post_init__(self) -> None:
         if self.status not in REPORT_STATUSES:
             raise ValueError(f"unknown report status {self.status!r}")
         if self.status_at is not None and self.status_at.tzinfo is None:
             raise ValueError("status time must be timezone-aware")
+
+    def removal(self, annotation_id: str) -> Removal | None:
+        """The record of this annotation's removal, or None."""
+        for r in self.removed:
+            if r.id == annotation_id:
+                return r
+        return None
 
     def annotation(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, or None."""

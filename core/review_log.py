@@ -4,11 +4,13 @@ Layout: `<batch>/.jixiao/<reviewer>/review.toml` plus `reports/<key>.toml`, one 
 report that holds a decision (see core/review_store.py). Why:
 - saving a decision rewrites one report's file, so its cost does not grow with the batch
   (one 40,000-entry TOML file takes a second to write);
-- each reviewer writes only their own folder, so two reviewers never overwrite each other, with
-  no lock (locks do not hold on NFS); `jixiao merge` combines the folders and lists conflicts;
+- each reviewer writes only their own folder, so two reviewers never overwrite each other;
+  `jixiao merge` combines the folders and lists conflicts;
 - one file per report reads well in a diff and in an e-mail.
-A second session of the same reviewer (a dropped SSH session still running) is caught too: a save
-that finds its file changed by someone else merges the two by annotation id before writing.
+Two sessions of the same reviewer (two terminals, or a dropped SSH session still running) share
+the folder: a save holds the report file's lock (core/review_lock.py) while it reads the file,
+merges what another session wrote since (`merge_sessions`: by annotation id, removals recorded as
+tombstones, the newer change of one annotation winning) and replaces it.
 """
 
 from __future__ import annotations
@@ -21,15 +23,23 @@ import tomllib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 
 from core.cleaning import clean_text
 from core.models import Report
 from core.reading import real_path, relative_name
-from core.review import REPORT_STATUSES, Annotation, ReportState, reanchor
+from core.review import REPORT_STATUSES, Annotation, Removal, ReportState, reanchor
+from core.review_lock import (
+    SaveLock,
+    Session,
+    announce_session,
+    lock_method,
+    other_sessions,
+)
 from core.review_store import (
     INDEX_NAME,
     REPORTS_DIR,
@@ -43,8 +53,13 @@ from core.review_store import (
     write_with_backup,
 )
 
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
 LOG_FOLDER = ".jixiao"
 """The folder inside a batch that holds one log folder per reviewer."""
+TOMBSTONE_DAYS = 90
+"""How long a removal is recorded: a session that has not saved for longer may bring back an
+annotation removed meanwhile by another session."""
 SESSION_NAME = "session.toml"
 """Where the workbench was, so reopening the batch resumes on the same report. Not a decision:
 merge and export ignore it, and a bad one is ignored too."""
@@ -124,6 +139,7 @@ class ReviewLog:
         *,
         undo_depth: int,
         clock: Callable[[], datetime],
+        lock: str = "flock",
     ) -> None:
         self.folder = folder
         self.batch = batch
@@ -135,9 +151,13 @@ class ReviewLog:
         for state in reports:
             self._index(state)
         self._on_disk = raw
+        self._base: dict[str, ReportState] = {s.key: s for s in reports if s.key in raw}
+        """Each report as this session last read or wrote it: what another session changed
+        since is what differs from it."""
         self._pending: set[str] = set()
         self._batch_root: str | None = None
-        self._removed: set[str] = set()
+        self._lock = SaveLock(lock)
+        self._session_file: Path | None = None
         self._undo: deque[Change] = deque(maxlen=max(0, undo_depth))
 
     @classmethod
@@ -149,9 +169,11 @@ class ReviewLog:
         log_path: Path | None = None,
         undo_depth: int = 100,
         clock: Callable[[], datetime] = local_now,
+        lock: str = "auto",
     ) -> ReviewLog:
         """Open (or start) a reviewer's log of a batch. Raises ReviewLogError, writing nothing,
-        for a log it cannot read exactly or one that belongs to another reviewer."""
+        for a log it cannot read exactly or one that belongs to another reviewer. `lock`: how
+        saves exclude each other, "auto", "flock" or "link" (see core/review_lock.py)."""
         folder = log_path if log_path is not None else default_log_folder(batch, reviewer)
         index = folder / INDEX_NAME
         try:
@@ -178,7 +200,32 @@ class ReviewLog:
             dict(contents.raw),
             undo_depth=undo_depth,
             clock=clock,
+            lock=lock_method(folder, lock),
         )
+
+    @property
+    def lock_method(self) -> str:
+        """ "flock", or "link" on a network file system or where flock is refused."""
+        return self._lock.method
+
+    # Sessions of the same reviewer
+
+    def begin_session(self) -> tuple[Session, ...]:
+        """Record this session as open on the log and give the other live sessions of the same
+        reviewer (best effort: a folder that cannot be written announces nothing)."""
+        with contextlib.suppress(OSError):
+            self._session_file = announce_session(self.folder, local_now())
+        try:
+            return other_sessions(self.folder)
+        except OSError:
+            return ()
+
+    def end_session(self) -> None:
+        """Record this session as closed."""
+        if self._session_file is not None:
+            with contextlib.suppress(OSError):
+                self._session_file.unlink()
+            self._session_file = None
 
     # Reading
 
@@ -274,7 +321,11 @@ class ReviewLog:
         )
         self._decide(
             Change(key, old, annotation.id),
-            replace(old, annotations=(*old.annotations, annotation)),
+            replace(
+                old,
+                annotations=(*old.annotations, annotation),
+                removed=_without(old.removed, annotation.id),
+            ),
         )
         return annotation
 
@@ -306,8 +357,10 @@ class ReviewLog:
         old = self._states[key]
         gone = self._annotation(old, annotation_id)
         annotations = tuple(a for a in old.annotations if a.id != annotation_id)
-        self._removed.add(annotation_id)
-        self._decide(Change(key, old, annotation_id), replace(old, annotations=annotations))
+        # Recorded, not inferred from absence: another session still holding it must drop it.
+        removed = (*_without(old.removed, annotation_id), Removal(annotation_id, self._clock()))
+        new = replace(old, annotations=annotations, removed=removed)
+        self._decide(Change(key, old, annotation_id), new)
         return gone
 
     def undo(self) -> Change | None:
@@ -323,14 +376,15 @@ class ReviewLog:
                 now, status=before.status, status_by=before.status_by, status_at=before.status_at
             )
         else:
-            previous = before.annotation(change.annotation_id)
-            rest = [a for a in now.annotations if a.id != change.annotation_id]
+            aid = change.annotation_id
+            previous = before.annotation(aid)
+            rest = [a for a in now.annotations if a.id != aid]
+            removed = _without(now.removed, aid)
             if previous is not None:
-                self._removed.discard(previous.id)
                 rest.insert(_position(before, previous.id, rest), previous)
             else:
-                self._removed.add(change.annotation_id)
-            new = replace(now, annotations=tuple(rest))
+                removed = (*removed, Removal(aid, self._clock()))
+            new = replace(now, annotations=tuple(rest), removed=removed)
         self._commit(now, new)
         return change
 
@@ -355,8 +409,17 @@ class ReviewLog:
         self.flush()
 
     def _save(self, key: str) -> None:
-        state = self._states[key]
         path = self.folder / REPORTS_DIR / f"{key}.toml"
+        try:
+            # Held from the read to the replace: another session's save cannot come between.
+            with self._lock.hold(path):
+                self._save_locked(key, path)
+        except OSError as exc:
+            problem = f"not saved ({exc.strerror or exc}); the decision is kept until a save works"
+            raise ReviewLogError(path, problem, code="save_failed", errno=exc.errno) from exc
+
+    def _save_locked(self, key: str, path: Path) -> None:
+        state = self._states[key]
         try:
             previous = path.read_bytes()
         except FileNotFoundError:
@@ -366,15 +429,15 @@ class ReviewLog:
             raise ReviewLogError(path, problem, code="save_failed", errno=exc.errno) from exc
         if previous is not None and previous != self._on_disk.get(key):
             # Another session wrote this report since we read it: keep its decisions too.
-            state = _union(state, parse_report(previous, path), self._removed)
+            theirs = parse_report(previous, path)
+            state = merge_sessions(self._base.get(key), state, theirs)
+        state = forget_old_removals(state)
+        if state != self._states[key]:
             self._index(state)
         data = dump_report(state)
-        try:
-            write_with_backup(path, data, previous)
-        except OSError as exc:
-            problem = f"not saved ({exc.strerror or exc}); the decision is kept until a save works"
-            raise ReviewLogError(path, problem, code="save_failed", errno=exc.errno) from exc
+        write_with_backup(path, data, previous)
         self._on_disk[key] = data
+        self._base[key] = state
 
     def _annotation(self, state: ReportState, annotation_id: str) -> Annotation:
         found = state.annotation(annotation_id)
@@ -424,25 +487,119 @@ def _position(before: ReportState, annotation_id: str, rest: list[Annotation]) -
     return max((i + 1 for i, a in enumerate(rest) if a.id in earlier), default=0)
 
 
-def _union(ours: ReportState, theirs: ReportState, removed: set[str]) -> ReportState:
-    """Two sessions' versions of one report: every annotation of either (the later edit of each),
-    except those this session removed; the later status."""
-    mine = {a.id: a for a in ours.annotations}
-    merged = list(ours.annotations)
-    for a in theirs.annotations:
-        if a.id in removed:
-            continue
-        if a.id not in mine:
-            merged.append(a)
-        elif a.updated > mine[a.id].updated:
-            merged[merged.index(mine[a.id])] = a
-    status = ours
-    if theirs.status_at and (ours.status_at is None or theirs.status_at > ours.status_at):
-        status = theirs
+def _without(removed: tuple[Removal, ...], annotation_id: str) -> tuple[Removal, ...]:
+    return tuple(r for r in removed if r.id != annotation_id)
+
+
+_Record = Annotation | Removal
+
+
+def _records(state: ReportState | None) -> dict[str, _Record]:
+    if state is None:
+        return {}
+    records: dict[str, _Record] = {r.id: r for r in state.removed}
+    records.update((a.id, a) for a in state.annotations)
+    return records
+
+
+_ANNOTATION_PARTS = (
+    ("status",), ("severity",), ("note",), ("quote", "start", "end", "orphaned"), ("arithmetic",)
+)  # fmt: skip
+"""What two edits of one annotation may change separately: where both did, the newer wins."""
+
+
+def _newer(a: _Record, b: _Record) -> _Record:
+    """The newer of two changes of one annotation: by time (updated, or when removed), then a
+    removal before an edit, then the larger text: both sessions pick the same."""
+
+    def rank(r: _Record) -> tuple[datetime, int, str]:
+        if isinstance(r, Removal):
+            return (r.at, 1, "")
+        return (r.updated, 0, repr(r))
+
+    return a if rank(a) >= rank(b) else b
+
+
+def _changed(base: object, ours: object, theirs: object) -> str:
+    """Three-way choice: "ours" or "theirs" when only that side changed since `base` (or neither
+    did), "both" when both did. Absent in `theirs` is no change: a removal is recorded, never
+    inferred from absence."""
+    if theirs is None or theirs == base:
+        return "ours"
+    if ours is None or ours == base:
+        return "theirs"
+    return "both"
+
+
+def _pick_record(
+    base: _Record | None, ours: _Record | None, theirs: _Record | None
+) -> _Record | None:
+    side = _changed(base, ours, theirs)
+    if side == "ours":
+        return ours
+    if side == "theirs" or ours is None or theirs is None:
+        return theirs
+    newer = _newer(ours, theirs)
+    older = theirs if newer is ours else ours
+    if not all(isinstance(r, Annotation) for r in (base, newer, older)):
+        return newer
+    assert isinstance(base, Annotation) and isinstance(newer, Annotation)
+    assert isinstance(older, Annotation)
+    # Both edited it: what only the older edit changed (its note, say) is kept too.
+    kept: dict[str, Any] = {}
+    for group in _ANNOTATION_PARTS:
+        if all(getattr(newer, f) == getattr(base, f) for f in group):
+            kept |= {f: getattr(older, f) for f in group}
+    return replace(newer, **kept)
+
+
+def merge_sessions(base: ReportState | None, ours: ReportState, theirs: ReportState) -> ReportState:
+    """One report as two sessions of one reviewer left it: `ours` (this session), `theirs` (on
+    disk, written by another session), `base` (as this session last read or wrote it). Each
+    annotation, removal and the status is taken from the side that changed it since `base`; when
+    both did, the newer change wins. Two sessions merging each other's saves converge."""
+    b, o, t = _records(base), _records(ours), _records(theirs)
+    merged = {
+        aid: record
+        for aid in sorted(b.keys() | o.keys() | t.keys())
+        if (record := _pick_record(b.get(aid), o.get(aid), t.get(aid))) is not None
+    }
+
+    def status(s: ReportState | None) -> tuple[str, str, datetime | None] | None:
+        return None if s is None else (s.status, s.status_by, s.status_at)
+
+    mine, other = status(ours), status(theirs)
+    assert mine is not None and other is not None
+    side = _changed(status(base), mine, other)
+    if side == "both":
+        chosen = max(mine, other, key=lambda s: (s[2] or _EPOCH, s[0], s[1]))
+    else:
+        chosen = mine if side == "ours" else other
+    annotations = [r for r in merged.values() if isinstance(r, Annotation)]
+    same = base is None or (ours.path, ours.sha256) == (base.path, base.sha256)
+    where = theirs if same and (theirs.path, theirs.sha256) != (ours.path, ours.sha256) else ours
     return replace(
         ours,
-        status=status.status,
-        status_by=status.status_by,
-        status_at=status.status_at,
-        annotations=tuple(sorted(merged, key=lambda a: a.created)),
+        path=where.path,
+        sha256=where.sha256,
+        unit=ours.unit or theirs.unit,
+        year=ours.year or theirs.year,
+        status=chosen[0],
+        status_by=chosen[1],
+        status_at=chosen[2],
+        annotations=tuple(sorted(annotations, key=lambda a: (a.created, a.id))),
+        removed=tuple(r for r in merged.values() if isinstance(r, Removal)),
     )
+
+
+def forget_old_removals(state: ReportState) -> ReportState:
+    """A report without the removals recorded more than TOMBSTONE_DAYS before its latest change
+    (the report's own times, not the clock: a log copied or restored keeps its records)."""
+    if not state.removed:
+        return state
+    times = [r.at for r in state.removed] + [a.updated for a in state.annotations]
+    if state.status_at is not None:
+        times.append(state.status_at)
+    cutoff = max(times) - timedelta(days=TOMBSTONE_DAYS)
+    kept = tuple(r for r in state.removed if r.at >= cutoff)
+    return state if len(kept) == len(state.removed) else replace(state, removed=kept)

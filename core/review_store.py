@@ -29,6 +29,7 @@ from core.review import (
     TARGET_KINDS,
     Annotation,
     Arithmetic,
+    Removal,
     ReportState,
     Target,
 )
@@ -164,6 +165,9 @@ def dump_report(state: ReportState) -> bytes:
     _put(doc, "status_at", state.status_at)
     if state.annotations:
         doc["annotations"] = {a.id: _annotation_doc(a) for a in state.annotations}
+    if state.removed:
+        # [removed] <id> = <when>: a tombstone per annotation removed lately (see Removal).
+        doc["removed"] = {r.id: r.at for r in sorted(state.removed, key=lambda r: r.id)}
     return _dumps(doc)
 
 
@@ -200,7 +204,9 @@ def _put(doc: dict[str, Any], key: str, value: object) -> None:
         doc[key] = value
 
 
-_REPORT_KEYS = ("path", "sha256", "unit", "year", "status", "status_by", "status_at", "annotations")
+_REPORT_KEYS = (
+    "path", "sha256", "unit", "year", "status", "status_by", "status_at", "annotations", "removed"
+)  # fmt: skip
 _ANNOTATION_KEYS = (
     "target", "field", "check", "finding", "old_project", "new_project", "status", "severity",
     "note", "quote", "start", "end", "orphaned", "author", "created", "updated", "arithmetic",
@@ -223,6 +229,7 @@ def parse_report(data: bytes, file: Path) -> ReportState:
         if not isinstance(sub, dict):
             raise r.error("annotations", f"annotation {aid!r} must be a table")
         annotations.append(_parse_annotation(aid, _Reader(sub, file, lines, ("annotations", aid))))
+    removed = _parse_removed(r)
     sha = r.text("sha256")
     if sha and not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise r.error("sha256", "must be 64 lowercase hex digits")
@@ -238,9 +245,23 @@ def parse_report(data: bytes, file: Path) -> ReportState:
             status_by=r.text("status_by"),
             status_at=status_at,
             annotations=tuple(annotations),
+            removed=removed,
         )
     except ValueError as exc:
         raise r.error(None, str(exc)) from None
+
+
+def _parse_removed(r: _Reader) -> tuple[Removal, ...]:
+    table = r.doc.get("removed", {})
+    if not isinstance(table, dict):
+        raise r.error("removed", "must be a table of annotation ids and removal times")
+    sub = _Reader(table, r.file, r.lines, ("removed",))
+    removed = []
+    for aid in table:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", aid):
+            raise sub.error(aid, f"annotation id {aid!r} must be letters, digits, - and _")
+        removed.append(Removal(aid, sub.required_time(aid)))
+    return tuple(removed)
 
 
 def _parse_annotation(aid: str, r: _Reader) -> Annotation:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.i18n import WORDS, localise_bindings, t
-from tui.notices import save_failed, saved_later
+from tui.notices import other_sessions, save_failed, saved_later
 from tui.screens.batch import BatchScreen
 from tui.screens.export import ExportScreen
 from tui.screens.help import HelpScreen, help_for
@@ -49,6 +49,13 @@ class JixiaoApp(App[None]):
             self.set_keymap(self._user_keymap)
         self.push_screen(BatchScreen(self.workbench))
         self.set_interval(RETRY_SECONDS, self._retry_saves)
+        # Once, at start: keypresses touch no presence file.
+        others = self.workbench.log.begin_session()
+        if others:
+            other_sessions(self, others, self.lang)
+
+    def on_unmount(self) -> None:
+        self.workbench.log.end_session()
 
     # Decisions a failed save kept in memory are written as soon as the disk takes them.
 

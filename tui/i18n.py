@@ -103,6 +103,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "The report file was deleted or moved; its decisions stay in the log",
     ),
     "reading_notes": ("读取提示", "Reading notes"),
+    "other_sessions": (
+        "您在本批次的另一个会话仍在运行（两边的判断都会保存并合并；"
+        "对方的新判断在本会话再次保存该报告时显示）",
+        "Another session of yours is open on this batch (both save and merge; its new "
+        "decisions show here once this session saves that report again)",
+    ),
+    "since": ("开始于", "since"),
     "cache_failed": (
         "结果缓存出错，本次结果未全部缓存（下次将重新读取）",
         "The result cache failed: not every result was kept (they will be read again)",

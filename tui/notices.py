@@ -7,6 +7,7 @@ import errno
 from textual.dom import DOMNode
 
 from core.cleaning import inert, inert_name
+from core.review_lock import Session
 from core.review_store import ReviewLogError
 from tui.i18n import t
 
@@ -56,3 +57,13 @@ def cache_failed(node: DOMNode, problem: str, lang: str) -> None:
     """Say the result cache failed (the review goes on; the next opening reads again)."""
     message = inert(f"{t('cache_failed', lang)}: {problem}")
     node.app.notify(message, severity="warning", timeout=10, markup=False)
+
+
+def other_sessions(node: DOMNode, sessions: tuple[Session, ...], lang: str) -> None:
+    """Say another session of this reviewer is open on the batch: both save safely (merged at
+    each save), but each shows the other's decisions only once it saves that report again."""
+    where = "; ".join(
+        f"{s.host} pid {s.pid}, {t('since', lang)} {s.started:%Y-%m-%d %H:%M}" for s in sessions
+    )
+    message = inert(f"{t('other_sessions', lang)}: {where}")
+    node.app.notify(message, severity="warning", timeout=15, markup=False)
