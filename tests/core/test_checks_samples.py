@@ -74,7 +74,12 @@ NOT_DISCREPANCIES = [
 ]
 
 
-@pytest.mark.parametrize("prefix, fields", NOT_DISCREPANCIES, ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "prefix, fields",
+    NOT_DISCREPANCIES,
+    # The same ids in every process (a set's order is not): pytest-xdist compares them.
+    ids=lambda v: "+".join(sorted(v)) if isinstance(v, set) else str(v),
+)
 def test_rounding_and_consistent_figures_raise_nothing(findings, prefix, fields):
     report = next(f for f in findings if f.startswith(prefix))
     loud = [
