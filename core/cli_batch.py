@@ -20,7 +20,7 @@ from core.export import write_xlsx
 from core.loading import BatchLoader
 from core.output_file import about, replacing, write_pieces
 from core.problems import problem_text, translate
-from core.streaming import csv_text, gathered_frame, joined_lines, json_document
+from core.streaming import csv_text, gathered_frame, inert_row, joined_lines, json_document
 
 STAGES = {
     "zh": {"read": "读取报告", "across": "跨报告检查", "write": "写出"},
@@ -139,6 +139,8 @@ def write_extract(run: Run, fmt: str, output: Path | None, *, width: int) -> Non
         assert output is not None
         with replacing(output) as tmp:
             rows = (r for e in run.entries() for r in out.figure_rows(e.extraction, lang=lang))
+            if fmt == "xlsx":  # a spreadsheet: no cell starts like a formula (Parquet is data)
+                rows = (inert_row(r) for r in rows)
             frame = gathered_frame(rows, out.figures_schema())
             with about(output):
                 if fmt == "parquet":

@@ -46,7 +46,7 @@ def csv_text(rows: Iterable[dict[str, Any]], schema: dict[str, Any]) -> Iterator
     import polars as pl
 
     yield pl.DataFrame([], schema=schema).write_csv()
-    rows = (_inert_row(row) for row in rows)
+    rows = (inert_row(row) for row in rows)
     while chunk := list(islice(rows, ROWS_AT_ONCE)):
         yield pl.DataFrame(chunk, schema=schema).write_csv(include_header=False)
 
@@ -54,7 +54,7 @@ def csv_text(rows: Iterable[dict[str, Any]], schema: dict[str, Any]) -> Iterator
 _NUMBER_TEXT = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
-def _inert_row(row: dict[str, Any]) -> dict[str, Any]:
+def inert_row(row: dict[str, Any]) -> dict[str, Any]:
     """Text cells no spreadsheet runs as a formula (a quote "=SUM(…)", a path "-x.txt"); an
     exact number kept as text ("-36.000") is a number to a spreadsheet, and stays as it is."""
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -71,4 +72,6 @@ def test_extract_xlsx_holds_no_formula(capsys, hostile):
         sheet = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
         strings = book.read("xl/sharedStrings.xml").decode("utf-8")
     assert "<f>" not in sheet
-    assert "=HYPERLINK(1).txt" in strings
+    cells = re.findall(r"<t(?: [^>]*)?>([^<]*)</t>", strings)
+    assert "'=HYPERLINK(1).txt" in cells
+    assert not [c for c in cells if c[:1] in DANGEROUS], "a cell starts like a formula"
