@@ -25,6 +25,7 @@ from core.review_store import (
     ReviewLogError,
     dump_index,
     dump_report,
+    fsync_folder,
 )
 
 if sys.platform != "win32":
@@ -275,14 +276,14 @@ def write_log(folder: Path, reviewer: str, reports: Sequence[ReportState], *, at
             _write_new(log / REPORTS_DIR / f"{state.key}.toml", dump_report(state))
         _write_new(log / INDEX_NAME, dump_index(reviewer, at))
         for sub in (log / REPORTS_DIR, log, work):
-            _fsync_folder(sub)
+            fsync_folder(sub)
         try:
             # Over a missing or empty folder only: rename(2) refuses to replace anything else.
             os.rename(log, place)
         except OSError:
             check_target(folder)  # another merge got there first: say what is there now
             raise
-        _fsync_folder(place.parent)
+        fsync_folder(place.parent)
     except OSError as exc:
         raise _write_error(folder, exc) from exc
     finally:
@@ -341,20 +342,6 @@ def _write_new(path: Path, data: bytes) -> None:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())
-
-
-def _fsync_folder(folder: Path) -> None:
-    # A new entry lives in its folder's table: without this a power cut may forget it.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles (Windows)
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover - some filesystems refuse fsync on folders
-        pass
-    finally:
-        os.close(fd)
 
 
 def _write_error(folder: Path, exc: OSError) -> ReviewLogError:

@@ -474,7 +474,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    fsync_folder(path.parent)
 
 
 def write_with_backup(path: Path, data: bytes, previous: bytes | None) -> None:
@@ -493,7 +493,7 @@ def write_with_backup(path: Path, data: bytes, previous: bytes | None) -> None:
     write_atomic(path, data)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     # The rename lives in the folder's entry table; without this a power cut may forget it.
     try:
         fd = os.open(folder, os.O_RDONLY)
