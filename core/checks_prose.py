@@ -682,23 +682,19 @@ def versus_statements(text: str) -> tuple[Versus, ...]:
 
 def _find_versus(text: str) -> Iterator[Versus]:
     for anchor in _VERSUS_LAST_YEAR_RE.finditer(text):
-        previous = quantity_at(text, anchor.end())
-        if previous is None:
+        pair = _this_and_last(text, anchor)
+        if pair is None:
             continue
-        current = quantity_ending(text, anchor.start())
-        if current is None or current.unit != previous.unit:
-            continue
+        current, previous = pair
         word = _AFTER_PREVIOUS_RE.match(text, previous.end)
         if word is None or text[word.start("dir") - 2 : word.start("dir")] == "基本":
             continue  # 基本持平: level within a margin the text does not give
         yield Versus(current, previous, word.group("dir"), word.span("dir"), True, word.end())
     for anchor in _LAST_YEAR_BESIDE_RE.finditer(text):
-        previous = quantity_at(text, anchor.end())
-        if previous is None:
+        pair = _this_and_last(text, anchor)
+        if pair is None:
             continue
-        current = quantity_ending(text, anchor.start())
-        if current is None or current.unit != previous.unit:
-            continue
+        current, previous = pair
         word = _NEXT_CLAUSE_WORD_RE.match(text, previous.end)
         if word is not None:
             yield Versus(current, previous, word.group("dir"), word.span("dir"), True, word.end())
@@ -708,17 +704,29 @@ def _find_versus(text: str) -> Iterator[Versus]:
         reason = _REASON_RE.search(text, previous.end, end)
         if reason is not None:
             yield Versus(current, previous, reason.group("dir"), reason.span("dir"), False, -1)
-    for anchor in _FROM_TO_RE.finditer(text):
-        previous = quantity_at(text, anchor.end())
-        if previous is None:
+    for anchor in _FROM_TO_RE.finditer(text):  # "由Y增加到X"
+        before = quantity_at(text, anchor.end())
+        if before is None:
             continue
-        verb = _FROM_TO_VERB_RE.match(text, previous.end)
+        verb = _FROM_TO_VERB_RE.match(text, before.end)
         if verb is None:
             continue
-        current = quantity_at(text, verb.end())
-        if current is None or current.unit != previous.unit:
+        after = quantity_at(text, verb.end())
+        if after is None or after.unit != before.unit:
             continue
-        yield Versus(current, previous, verb.group("dir"), verb.span("dir"), True, current.end)
+        yield Versus(after, before, verb.group("dir"), verb.span("dir"), True, after.end)
+
+
+def _this_and_last(text: str, anchor: re.Match[str]) -> tuple[Quantity, Quantity] | None:
+    """This year's quantity ending before the anchor (比上年, 上年) and last year's after it,
+    in one unit."""
+    previous = quantity_at(text, anchor.end())
+    if previous is None:
+        return None
+    current = quantity_ending(text, anchor.start())
+    if current is None or current.unit != previous.unit:
+        return None
+    return current, previous
 
 
 def change_words(ctx: Context) -> Iterator[Issue]:
