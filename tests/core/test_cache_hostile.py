@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import core.loading
-from core.batch import Entry, load_entry
 from core.cache import CACHE_FILE, SCHEMA_VERSION, ResultCache
 from core.cli import main
 from core.config import Config
@@ -58,18 +56,6 @@ def marker(tmp_path: Path) -> Path:
     pickle.loads(pickle.dumps(_Planted(probe))).close()
     assert probe.exists()
     return tmp_path / "pwned"
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    seen: list[Path] = []
-
-    def counted(path: Path, **kwargs: object) -> Entry:
-        seen.append(path)
-        return load_entry(path, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(core.loading, "load_entry", counted)
-    return seen
 
 
 def _hostile(marker: Path, genuine: bytes) -> list[bytes]:

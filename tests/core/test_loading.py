@@ -11,7 +11,7 @@ import pytest
 
 import core.cache
 import core.loading
-from core.batch import Entry, check_entries, load_entry
+from core.batch import check_entries, load_entry
 from core.cache import ResultCache
 from core.check_context import CheckConfig
 from core.cli import _with_command
@@ -28,19 +28,6 @@ def batch(tmp_path: Path) -> list[Path]:
     folder = tmp_path / "batch"
     shutil.copytree(SAMPLES, folder)
     return list(find_reports([folder]).reports)
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The files read (extracted and checked) in this process."""
-    seen: list[Path] = []
-
-    def counted(path: Path, **kwargs: object) -> Entry:
-        seen.append(path)
-        return load_entry(path, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(core.loading, "load_entry", counted)
-    return seen
 
 
 def _loader(paths: list[Path], cache: Path, checks: CheckConfig = CHECKS) -> BatchLoader:
